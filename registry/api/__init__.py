@@ -1,0 +1,40 @@
+"""The JSON API: public reads, verification and certification bodies' writes."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from registry.api import errors
+from registry.errors import RegistryError
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprints and one error handler per exception type."""
+    from registry.api.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+    from registry.web.errors import html_error_page
+
+    def on_registry_error(exc: RegistryError) -> Response | tuple[str, int]:
+        if errors.wants_problem_json():
+            return errors.registry_error(exc)
+        return html_error_page(exc.status, exc.detail, exc.detail_zh)
+
+    def on_http_error(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
+        if exc.code is None or exc.code < 400:
+            return exc
+        if errors.wants_problem_json():
+            return errors.http_error(exc)
+        return html_error_page(exc.code, exc.description or exc.name, "")
+
+    def on_unexpected(exc: Exception) -> Response | tuple[str, int]:
+        if errors.wants_problem_json():
+            return errors.unexpected_error(exc)
+        errors.log.exception("unhandled error")
+        return html_error_page(500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。")
+
+    app.register_error_handler(RegistryError, on_registry_error)
+    app.register_error_handler(HTTPException, on_http_error)
+    app.register_error_handler(Exception, on_unexpected)

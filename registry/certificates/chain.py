@@ -1,0 +1,99 @@
+"""The hash chain over every certificate event, and its audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.certificates.models import Certificate, CertificateEvent, ChainHead
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 characters kept."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def format_time(value: dt.datetime) -> str:
+    """A UTC time as ISO 8601 with microseconds and Z."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_content(event: CertificateEvent, number: str) -> dict[str, Any]:
+    """Everything the hash covers, in a backend-independent form."""
+    return {
+        "seq": event.seq,
+        "certificate": number,
+        "type": event.type,
+        "effective": event.effective.isoformat(),
+        "recorded_at": format_time(event.recorded_at),
+        "actor": event.actor,
+        "request_id": event.request_id,
+        "reason": event.reason,
+        "details": event.details,
+        "state": event.state,
+    }
+
+
+def event_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and the event's canonical content."""
+    digest = hashlib.sha256()
+    digest.update(prev_hash.encode("ascii"))
+    digest.update(b"\n")
+    digest.update(canonical_json(content).encode("utf-8"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditFailure:
+    seq: int
+    certificate: str | None
+    problem: str
+
+
+def iter_events(session: Session, batch: int = 2000) -> Iterator[tuple[CertificateEvent, str]]:
+    """Every event in sequence order with its certificate number, fetched in batches."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(CertificateEvent, Certificate.number)
+            .join(Certificate, Certificate.id == CertificateEvent.certificate_id)
+            .where(CertificateEvent.seq > last)
+            .order_by(CertificateEvent.seq)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for event, number in rows:
+            yield event, number
+        last = rows[-1][0].seq
+        session.expunge_all()
+
+
+def audit(session: Session) -> tuple[int, AuditFailure | None]:
+    """Check the whole chain; returns (events checked, first failure or None)."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for event, number in iter_events(session):
+        if event.seq != expected_seq:
+            return count, AuditFailure(
+                event.seq, number, f"sequence gap: expected event {expected_seq}, found {event.seq}"
+            )
+        if event.prev_hash != prev_hash:
+            return count, AuditFailure(event.seq, number, "does not link to the previous event's hash")
+        if event_hash(prev_hash, event_content(event, number)) != event.hash:
+            return count, AuditFailure(event.seq, number, "content does not match its stored hash")
+        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    head = session.get(ChainHead, 1)
+    if head is not None and (head.seq != count or head.hash != prev_hash):
+        return count, AuditFailure(
+            head.seq, None, f"chain head says {head.seq} events but {count} are in the register"
+        )
+    return count, None

@@ -1,0 +1,139 @@
+"""Configuration: defaults in code, typed REGISTRY_* environment overrides, checked at start."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+PREFIX = "REGISTRY_"
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing, unknown or malformed; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The typed settings of one app instance."""
+
+    data_dir: Path
+    database_url: str
+    base_url: str
+    keys_dir: Path
+    key_passphrase: str | None
+    secret_key: str
+    redis_url: str | None
+    testing: bool = False
+    # Upper bound on a request body; write batches of 1,000 certificates fit well inside.
+    max_content_length: int = 8 * 1024 * 1024
+
+
+# Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
+KNOWN_ENV = {
+    "REGISTRY_DATA_DIR",
+    "REGISTRY_DATABASE_URL",
+    "REGISTRY_BASE_URL",
+    "REGISTRY_KEYS_DIR",
+    "REGISTRY_KEY_PASSPHRASE",
+    "REGISTRY_SECRET_KEY",
+    "REGISTRY_REDIS_URL",
+    "REGISTRY_MAX_CONTENT_LENGTH",
+    # Read only by the test suite and CI scripts, never by the app.
+    "REGISTRY_TEST_DATABASE_URL",
+}
+
+
+def _check_url(key: str, value: str, schemes: tuple[str, ...]) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not (parts.netloc or parts.path):
+        raise ConfigError(f"{key}={value!r} is not a URL starting with one of {', '.join(schemes)}")
+    return value
+
+
+def _check_base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ConfigError(
+            f"REGISTRY_BASE_URL={value!r} must be an origin such as https://registry.example.cn"
+        )
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _int(key: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{key}={value!r} is not an integer") from None
+    if number <= 0:
+        raise ConfigError(f"{key}={value!r} must be positive")
+    return number
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Read the Flask secret from the data dir, creating it on first run."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from the environment (or `env`), then apply explicit overrides.
+
+    Raises ConfigError naming the variable when one is unknown or malformed.
+    """
+    env = os.environ if env is None else env
+    unknown = sorted(k for k in env if k.startswith(PREFIX) and k not in KNOWN_ENV)
+    if unknown:
+        raise ConfigError(
+            f"unknown configuration variable {unknown[0]} (known: {', '.join(sorted(KNOWN_ENV))})"
+        )
+    known = {f.name for f in fields(Settings)}
+    bad = sorted(k for k in overrides if k not in known)
+    if bad:
+        raise ConfigError(f"unknown setting {bad[0]!r}")
+
+    def get(name: str) -> str | None:
+        if name in overrides:
+            value = overrides[name]
+            return None if value is None else str(value)
+        raw = env.get(PREFIX + name.upper())
+        return raw if raw not in (None, "") else None
+
+    data_dir = Path(get("data_dir") or "instance").resolve()
+    port = env.get("PORT") or "8000"
+    _int("PORT", port)
+    database_url = _check_url(
+        "REGISTRY_DATABASE_URL",
+        get("database_url") or f"sqlite:///{data_dir / 'registry.sqlite3'}",
+        ("sqlite", "postgresql", "postgresql+psycopg"),
+    )
+    base_url = _check_base_url(get("base_url") or f"http://localhost:{port}")
+    redis_url = get("redis_url")
+    if redis_url is not None:
+        _check_url("REGISTRY_REDIS_URL", redis_url, ("redis", "rediss", "memory"))
+    max_len = get("max_content_length")
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        base_url=base_url,
+        keys_dir=Path(get("keys_dir") or "keys").resolve(),
+        key_passphrase=get("key_passphrase"),
+        secret_key=get("secret_key") or _secret_key(data_dir),
+        redis_url=redis_url,
+        testing=bool(overrides.get("testing", False)),
+        max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len)
+        if max_len
+        else Settings.max_content_length,
+    )

@@ -1,0 +1,121 @@
+"""Database plumbing: engine, one session per request or command, Base, column types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+# JSON documents: JSONB on PostgreSQL, JSON text elsewhere.
+JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, to the microsecond."""
+    return dt.datetime.now(dt.UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the current unit of work commits (dropped on rollback)."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def commit(session: Session) -> None:
+    """Commit the unit of work, then run the work collected for after the commit."""
+    callbacks = session.info.pop("after_commit", [])
+    session.commit()
+    for callback in callbacks:
+        callback()
+
+
+def rollback(session: Session) -> None:
+    """Roll back and forget any work collected for after the commit."""
+    session.info.pop("after_commit", None)
+    session.rollback()
+
+
+def init_app(app: Flask) -> None:
+    """Attach an engine and a session factory; close the request's session at teardown."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["registry.engine"] = engine
+    app.extensions["registry.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            rollback(session)
+            session.close()
+
+
+def get_session() -> Session:
+    """The session of the current request or command."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["registry.sessionmaker"]()
+    return g.db_session
+
+
+def get_engine() -> Engine:
+    """The app's engine."""
+    from flask import current_app
+
+    return current_app.extensions["registry.engine"]

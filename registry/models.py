@@ -1,0 +1,18 @@
+"""Imports every model so that Base.metadata knows every table (for Alembic and tests)."""
+
+from registry.bodies.models import ApiKey, CertificationBody
+from registry.certificates.models import Certificate, CertificateEvent, ChainHead
+from registry.organisations.models import Organisation
+from registry.schemes.models import Scheme
+from registry.signing.models import SigningKey
+
+__all__ = [
+    "ApiKey",
+    "Certificate",
+    "CertificateEvent",
+    "CertificationBody",
+    "ChainHead",
+    "Organisation",
+    "Scheme",
+    "SigningKey",
+]

@@ -1,0 +1,15 @@
+"""The public site: HTML pages and their local static assets."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from registry.web.i18n import current_lang, pick
+
+
+def init_app(app: Flask) -> None:
+    """Register the site's blueprint and template helpers."""
+    from registry.web.views import bp
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(current_lang=current_lang, pick=pick)
