@@ -1,0 +1,53 @@
+# The two commands: `make run` serves a working registry, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+WORKERS ?= 2
+export REGISTRY_DATA_DIR ?= instance
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app registry
+
+.PHONY: run test setup setup-dev lint bench clean
+
+# Re-install only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) schemes load
+	$(FLASK) keys generate --if-missing
+	$(FLASK) demo seed --if-empty
+
+setup-dev: $(VENV)/.installed-dev
+	@sh scripts/ensure-chromium.sh
+
+run: setup
+	@echo "Serving the registry on http://localhost:$(PORT)/ (Ctrl-C to stop)"
+	PORT=$(PORT) $(BIN)/gunicorn --preload --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
+		--access-logfile - wsgi:app
+
+# SQLite always; PostgreSQL too when REGISTRY_TEST_DATABASE_URL is set (.ci/run sets it).
+test: setup-dev
+	$(BIN)/ruff check registry tests bench migrations
+	env -u REGISTRY_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$REGISTRY_TEST_DATABASE_URL" ]; then \
+		echo "== the suite again on PostgreSQL =="; \
+		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check registry tests bench migrations
+	$(BIN)/ruff format --check registry tests bench migrations
+
+bench: $(VENV)/.installed-dev
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance
