@@ -60,9 +60,7 @@ def _check_url(key: str, value: str, schemes: tuple[str, ...]) -> str:
 def _check_base_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-        raise ConfigError(
-            f"REGISTRY_BASE_URL={value!r} must be an origin such as https://registry.example.cn"
-        )
+        raise ConfigError(f"REGISTRY_BASE_URL={value!r} must be an origin such as https://registry.example.cn")
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
@@ -96,9 +94,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     env = os.environ if env is None else env
     unknown = sorted(k for k in env if k.startswith(PREFIX) and k not in KNOWN_ENV)
     if unknown:
-        raise ConfigError(
-            f"unknown configuration variable {unknown[0]} (known: {', '.join(sorted(KNOWN_ENV))})"
-        )
+        raise ConfigError(f"unknown configuration variable {unknown[0]} (known: {', '.join(sorted(KNOWN_ENV))})")
     known = {f.name for f in fields(Settings)}
     bad = sorted(k for k in overrides if k not in known)
     if bad:
@@ -133,7 +129,5 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         secret_key=get("secret_key") or _secret_key(data_dir),
         redis_url=redis_url,
         testing=bool(overrides.get("testing", False)),
-        max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len)
-        if max_len
-        else Settings.max_content_length,
+        max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len) if max_len else Settings.max_content_length,
     )

@@ -45,9 +45,7 @@ class ValidationError(RegistryError):
 
     def prefixed(self, prefix: str) -> ValidationError:
         """The same errors with `prefix` put before each field name (e.g. an item index)."""
-        return ValidationError(
-            [FieldError(f"{prefix}{e.field}", e.message, e.message_zh) for e in self.errors]
-        )
+        return ValidationError([FieldError(f"{prefix}{e.field}", e.message, e.message_zh) for e in self.errors])
 
 
 class NotFound(RegistryError):

@@ -28,7 +28,13 @@ from registry.schemes.service import load_schemes, read_scheme_file
 
 BASE_URL = "https://registry.example.cn"
 TABLES_IN_DELETE_ORDER = [
-    "certificate_events", "certificates", "organisations", "api_keys", "bodies", "signing_keys", "schemes",
+    "certificate_events",
+    "certificates",
+    "organisations",
+    "api_keys",
+    "bodies",
+    "signing_keys",
+    "schemes",
 ]
 
 

@@ -63,8 +63,7 @@ def certificate(number: str) -> ResponseReturnValue:
     state = state_as_of(session, cert, day)
     if state is None:
         raise NotFound(
-            f"certificate {cert.number} was not yet issued on {day.isoformat()} "
-            f"(issued {cert.issued.isoformat()})",
+            f"certificate {cert.number} was not yet issued on {day.isoformat()} (issued {cert.issued.isoformat()})",
             f"证书 {cert.number} 在 {day.isoformat()} 尚未颁发（颁证日期 {cert.issued.isoformat()}）",
         )
     return jsonify(certificate_as_of_json(cert, state, base_url, day))

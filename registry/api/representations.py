@@ -45,9 +45,7 @@ def certificate_json(cert: Certificate, base_url: str, day: dt.date) -> dict[str
     }
 
 
-def certificate_as_of_json(
-    cert: Certificate, state: dict[str, Any], base_url: str, day: dt.date
-) -> dict[str, Any]:
+def certificate_as_of_json(cert: Certificate, state: dict[str, Any], base_url: str, day: dt.date) -> dict[str, Any]:
     """A certificate as the register recorded it in effect on `day`."""
     expires = dt.date.fromisoformat(state["expires"])
     current = certificate_json(cert, base_url, day)

@@ -68,9 +68,7 @@ def list_bodies(session: Session) -> list[tuple[CertificationBody, int]]:
     """Every body with its number of certificates."""
     from registry.certificates.models import Certificate
 
-    counts = dict(
-        session.execute(select(Certificate.body_id, func.count()).group_by(Certificate.body_id)).all()
-    )
+    counts = dict(session.execute(select(Certificate.body_id, func.count()).group_by(Certificate.body_id)).all())
     bodies = session.scalars(select(CertificationBody).order_by(CertificationBody.code))
     return [(b, counts.get(b.id, 0)) for b in bodies]
 

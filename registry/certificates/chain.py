@@ -72,8 +72,7 @@ def iter_events(session: Session, batch: int = 2000) -> Iterator[tuple[Certifica
         ).all()
         if not rows:
             return
-        for event, number in rows:
-            yield event, number
+        yield from rows
         last = rows[-1][0].seq
         session.expunge_all()
 
@@ -93,7 +92,5 @@ def audit(session: Session) -> tuple[int, AuditFailure | None]:
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = session.get(ChainHead, 1)
     if head is not None and (head.seq != count or head.hash != prev_hash):
-        return count, AuditFailure(
-            head.seq, None, f"chain head says {head.seq} events but {count} are in the register"
-        )
+        return count, AuditFailure(head.seq, None, f"chain head says {head.seq} events but {count} are in the register")
     return count, None

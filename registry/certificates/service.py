@@ -134,9 +134,7 @@ class Register:
             return self._reissue(existing, data, body, expires), False
         return self._issue_new(data, body, scheme, expires), True
 
-    def _issue_new(
-        self, data: CertificateIn, body: CertificationBody, scheme: Scheme, expires: dt.date
-    ) -> Certificate:
+    def _issue_new(self, data: CertificateIn, body: CertificationBody, scheme: Scheme, expires: dt.date) -> Certificate:
         if body.status != "active":
             raise Forbidden(
                 f"certification body {body.code} is suspended and cannot publish",
@@ -191,10 +189,14 @@ class Register:
         def drain() -> None:
             numbers = [d.number for _, d in buffer if isinstance(d, CertificateIn)]
             with self.session.no_autoflush:
-                existing = {
-                    c.number: c
-                    for c in self.session.scalars(select(Certificate).where(Certificate.number.in_(numbers)))
-                } if numbers else {}
+                existing = (
+                    {
+                        c.number: c
+                        for c in self.session.scalars(select(Certificate).where(Certificate.number.in_(numbers)))
+                    }
+                    if numbers
+                    else {}
+                )
                 codes = [d.holder.credit_code for _, d in buffer if isinstance(d, CertificateIn)]
                 for org in self.session.scalars(select(Organisation).where(Organisation.credit_code.in_(codes))):
                     self._holders[org.credit_code] = org
@@ -205,11 +207,15 @@ class Register:
                         if isinstance(data, ValidationError):
                             raise data
                         if data.number in seen:
-                            raise ValidationError([FieldError(
-                                "number",
-                                f"duplicates item {seen[data.number]}",
-                                f"与第 {seen[data.number]} 项重复",
-                            )])
+                            raise ValidationError(
+                                [
+                                    FieldError(
+                                        "number",
+                                        f"duplicates item {seen[data.number]}",
+                                        f"与第 {seen[data.number]} 项重复",
+                                    )
+                                ]
+                            )
                         seen[data.number] = index
                         scheme, expires = self.check_issue(data)
                         if data.number in existing:
@@ -377,9 +383,7 @@ class Register:
             .limit(1)
         )
         if day > self.clock():
-            raise ValidationError(
-                [FieldError("effective", "cannot be in the future", "生效日期不能晚于今天")]
-            )
+            raise ValidationError([FieldError("effective", "cannot be in the future", "生效日期不能晚于今天")])
         if last is not None and day < last:
             raise ValidationError(
                 [
@@ -402,8 +406,7 @@ class Register:
     def _not_expired(self, cert: Certificate, day: dt.date, action: str) -> None:
         if cert.expires < day:
             raise Conflict(
-                f"certificate {cert.number} expired on {cert.expires.isoformat()}; it cannot be "
-                f"{action}, only renewed",
+                f"certificate {cert.number} expired on {cert.expires.isoformat()}; it cannot be {action}, only renewed",
                 f"证书 {cert.number} 已于 {cert.expires.isoformat()} 过期，只能换证（renew）",
             )
 
@@ -481,7 +484,11 @@ class Register:
         self._not_final(cert, "surveilled")
         if event.result is None:
             raise ValidationError(
-                [FieldError("result", "surveillance needs a result: passed or failed", "监督结果必填：passed 或 failed")]
+                [
+                    FieldError(
+                        "result", "surveillance needs a result: passed or failed", "监督结果必填：passed 或 failed"
+                    )
+                ]
             )
         c = Collector()
         self._rate(c, cert, event)
@@ -596,9 +603,7 @@ def history(session: Session, cert: Certificate) -> list[CertificateEvent]:
     """The certificate's events, oldest first."""
     return list(
         session.scalars(
-            select(CertificateEvent)
-            .where(CertificateEvent.certificate_id == cert.id)
-            .order_by(CertificateEvent.seq)
+            select(CertificateEvent).where(CertificateEvent.certificate_id == cert.id).order_by(CertificateEvent.seq)
         )
     )
 

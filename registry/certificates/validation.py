@@ -125,8 +125,7 @@ def check_rating(c: Collector, scheme: Scheme, star_level: Any, score: Any) -> D
             if earned is None:
                 c.add(
                     "star_level",
-                    f"a score of {parsed} is below one star under {scheme.code} "
-                    f"(minimum {scheme.thresholds[0]})",
+                    f"a score of {parsed} is below one star under {scheme.code} (minimum {scheme.thresholds[0]})",
                     f"在 {scheme.code} 下 {parsed} 分不足一星（最低 {scheme.thresholds[0]} 分）",
                 )
             else:

@@ -16,8 +16,13 @@ group = AppGroup("demo", help="Demo data.")
 
 
 @group.command("seed")
-@click.option("--count", default=2000, show_default=True, type=click.IntRange(1, 1_000_000),
-              help="How many certificates to create.")
+@click.option(
+    "--count",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="How many certificates to create.",
+)
 @click.option("--seed", "rng_seed", default=2026, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the register already holds certificates.")
 @unit_of_work

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from registry.certificates.models import Certificate
@@ -103,11 +103,18 @@ def list_command() -> None:
 
 
 @click.command("verify-token")
+@with_appcontext
 @click.argument("token_or_url")
-@click.option("--keys", "keys_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The registry's published key set (a saved /.well-known/jwks.json).")
-@click.option("--origin", help="Registry origin the mark was signed for (default: from the URL, "
-              "else REGISTRY_BASE_URL).")
+@click.option(
+    "--keys",
+    "keys_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The registry's published key set (a saved /.well-known/jwks.json).",
+)
+@click.option(
+    "--origin", help="Registry origin the mark was signed for (default: from the URL, else REGISTRY_BASE_URL)."
+)
 def verify_token_command(token_or_url: str, keys_file: Path, origin: str | None) -> None:
     """Check a mark offline, with no database: print its claims and whether the signature holds."""
     from registry.signing.offline import verify_offline

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from registry.bodies.service import get_body
 from registry.certificates.service import Actor
@@ -26,6 +27,7 @@ def _count_lines(path: Path) -> int:
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--body", "body_code", help="Import FILE as this certification body's issuances (CSV or JSON Lines).")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, but write nothing.")
@@ -47,8 +49,12 @@ def import_command(path: Path, body_code: str | None, dry_run: bool) -> None:
         if body_code is not None:
             body = get_body(session, body_code)
             report = import_issuances(
-                session, path, body, actor=Actor(f"operator:import body:{body.code}"),
-                minter=current_minter(required=not dry_run), on_row=step,
+                session,
+                path,
+                body,
+                actor=Actor(f"operator:import body:{body.code}"),
+                minter=current_minter(required=not dry_run),
+                on_row=step,
             )
         else:
             report = import_export(session, path, on_row=step)
@@ -80,6 +86,7 @@ def import_command(path: Path, body_code: str | None, dry_run: bool) -> None:
 
 
 @click.command("export")
+@with_appcontext
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--with-api-keys", is_flag=True, help="Include API key hashes (for a full backup).")
 def export_command(path: Path, with_api_keys: bool) -> None:
@@ -97,4 +104,3 @@ def export_command(path: Path, with_api_keys: bool) -> None:
             count += 1
     os.replace(tmp, path)  # readers never see a half-written export
     click.echo(f"exported {count} records to {path}")
-

@@ -15,8 +15,12 @@ group = AppGroup("schemes", help="Certification schemes.")
 
 
 @group.command("load")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A schemes TOML file (default: the one shipped with the registry).")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A schemes TOML file (default: the one shipped with the registry).",
+)
 @unit_of_work
 def load_command(path: Path | None) -> None:
     """Create or update schemes from the schemes file."""

@@ -8,24 +8,83 @@ from registry.organisations.business_types import RETAIL_TYPES
 Pair = tuple[str, str]
 
 BRAND_HEADS: Final[tuple[Pair, ...]] = (
-    ("华", "Hua"), ("恒", "Heng"), ("瑞", "Rui"), ("嘉", "Jia"), ("鑫", "Xin"),
-    ("顺", "Shun"), ("宏", "Hong"), ("金", "Jin"), ("德", "De"), ("永", "Yong"),
-    ("天", "Tian"), ("佳", "Jia"), ("康", "Kang"), ("安", "An"), ("惠", "Hui"),
-    ("福", "Fu"), ("亿", "Yi"), ("美", "Mei"), ("汇", "Hui"), ("精", "Jing"),
-    ("正", "Zheng"), ("博", "Bo"), ("维", "Wei"), ("洁", "Jie"), ("明", "Ming"),
-    ("信", "Xin"), ("兴", "Xing"), ("盛", "Sheng"), ("荣", "Rong"), ("泰", "Tai"),
-    ("联", "Lian"), ("和", "He"), ("万", "Wan"), ("百", "Bai"),
-    ("新", "Xin"), ("中", "Zhong"), ("东", "Dong"), ("海", "Hai"), ("君", "Jun"),
+    ("华", "Hua"),
+    ("恒", "Heng"),
+    ("瑞", "Rui"),
+    ("嘉", "Jia"),
+    ("鑫", "Xin"),
+    ("顺", "Shun"),
+    ("宏", "Hong"),
+    ("金", "Jin"),
+    ("德", "De"),
+    ("永", "Yong"),
+    ("天", "Tian"),
+    ("佳", "Jia"),
+    ("康", "Kang"),
+    ("安", "An"),
+    ("惠", "Hui"),
+    ("福", "Fu"),
+    ("亿", "Yi"),
+    ("美", "Mei"),
+    ("汇", "Hui"),
+    ("精", "Jing"),
+    ("正", "Zheng"),
+    ("博", "Bo"),
+    ("维", "Wei"),
+    ("洁", "Jie"),
+    ("明", "Ming"),
+    ("信", "Xin"),
+    ("兴", "Xing"),
+    ("盛", "Sheng"),
+    ("荣", "Rong"),
+    ("泰", "Tai"),
+    ("联", "Lian"),
+    ("和", "He"),
+    ("万", "Wan"),
+    ("百", "Bai"),
+    ("新", "Xin"),
+    ("中", "Zhong"),
+    ("东", "Dong"),
+    ("海", "Hai"),
+    ("君", "Jun"),
 )
 
 BRAND_TAILS: Final[tuple[Pair, ...]] = (
-    ("达", "da"), ("丰", "feng"), ("禾", "he"), ("源", "yuan"), ("泰", "tai"),
-    ("盛", "sheng"), ("成", "cheng"), ("美", "mei"), ("宁", "ning"), ("信", "xin"),
-    ("通", "tong"), ("诚", "cheng"), ("远", "yuan"), ("康", "kang"), ("润", "run"),
-    ("和", "he"), ("隆", "long"), ("辉", "hui"), ("邦", "bang"), ("瑞", "rui"),
-    ("安", "an"), ("利", "li"), ("佳", "jia"), ("华", "hua"), ("鑫", "xin"),
-    ("洋", "yang"), ("锦", "jin"), ("祥", "xiang"), ("晟", "sheng"), ("创", "chuang"),
-    ("居", "ju"), ("测", "ce"), ("家", "jia"), ("联", "lian"), ("益", "yi"),
+    ("达", "da"),
+    ("丰", "feng"),
+    ("禾", "he"),
+    ("源", "yuan"),
+    ("泰", "tai"),
+    ("盛", "sheng"),
+    ("成", "cheng"),
+    ("美", "mei"),
+    ("宁", "ning"),
+    ("信", "xin"),
+    ("通", "tong"),
+    ("诚", "cheng"),
+    ("远", "yuan"),
+    ("康", "kang"),
+    ("润", "run"),
+    ("和", "he"),
+    ("隆", "long"),
+    ("辉", "hui"),
+    ("邦", "bang"),
+    ("瑞", "rui"),
+    ("安", "an"),
+    ("利", "li"),
+    ("佳", "jia"),
+    ("华", "hua"),
+    ("鑫", "xin"),
+    ("洋", "yang"),
+    ("锦", "jin"),
+    ("祥", "xiang"),
+    ("晟", "sheng"),
+    ("创", "chuang"),
+    ("居", "ju"),
+    ("测", "ce"),
+    ("家", "jia"),
+    ("联", "lian"),
+    ("益", "yi"),
 )
 
 INDUSTRY_WORDS: Final[dict[str, tuple[Pair, ...]]] = {
@@ -148,57 +207,84 @@ ACTIVITY_POOLS: Final[dict[str, tuple[Pair, ...]]] = {
 }
 
 SCOPE_SUBJECTS: Final[dict[str, tuple[str, tuple[Pair, ...]]]] = {
-    "mall": ("retail", (
-        ("百货商品零售服务", "Retail service of department store goods"),
-        ("购物中心商品零售及商户管理服务", "Retail and tenant management service of a shopping mall"),
-        ("服装、鞋帽、化妆品、家居用品零售服务", "Retail service of clothing, footwear, cosmetics and household goods"),
-    )),
-    "supermarket": ("retail", (
-        ("超市商品零售服务", "Retail service of supermarket goods"),
-        ("食品、生鲜及日用品零售服务", "Retail service of food, fresh produce and daily necessities"),
-        ("连锁超市零售服务", "Retail service of a supermarket chain"),
-    )),
-    "exclusive_store": ("retail", (
-        ("家用电器专卖零售服务", "Exclusive retail service of household appliances"),
-        ("品牌服饰专卖零售服务", "Exclusive retail service of branded apparel"),
-        ("眼镜验配及销售服务", "Eyeglass fitting and sales service"),
-        ("珠宝首饰专卖零售服务", "Exclusive retail service of jewellery"),
-        ("汽车销售及售后服务", "Automobile sales and after-sales service"),
-    )),
-    "convenience_store": ("retail", (
-        ("便利店商品零售服务", "Retail service of convenience store goods"),
-        ("连锁便利店零售服务", "Retail service of a convenience store chain"),
-        ("便利店商品零售及便民服务", "Convenience store retail and community services"),
-    )),
-    "housekeeping": ("housekeeping", (
-        ("家政服务", "Housekeeping service"),
-        ("员工制家政服务", "Employee-based housekeeping service"),
-        ("居家养老及家政服务", "Home-based elderly care and housekeeping service"),
-    )),
-    "inspection_testing": ("testing", (
-        ("食品检验检测服务", "Food inspection and testing service"),
-        ("环境监测检测服务", "Environmental monitoring and testing service"),
-        ("电子电器产品检验检测服务", "Inspection and testing service of electrical and electronic products"),
-        ("建筑材料检验检测服务", "Inspection and testing service of building materials"),
-        ("纺织品检验检测服务", "Inspection and testing service of textiles"),
-        ("计量校准服务", "Metrology and calibration service"),
-    )),
-    "manufacturing": ("after_sales", (
-        ("家用电器的售后服务", "After-sales service of household appliances"),
-        ("空调器的售后服务", "After-sales service of air conditioners"),
-        ("热水器的售后服务", "After-sales service of water heaters"),
-        ("厨房电器的售后服务", "After-sales service of kitchen appliances"),
-        ("办公家具的售后服务", "After-sales service of office furniture"),
-        ("门窗产品的售后服务", "After-sales service of doors and windows"),
-        ("工业机械设备的售后服务", "After-sales service of industrial machinery"),
-        ("智能门锁的售后服务", "After-sales service of smart door locks"),
-    )),
-    "sanitation_equipment": ("after_sales", (
-        ("环卫车辆的售后服务", "After-sales service of sanitation vehicles"),
-        ("洗扫车、扫路车的售后服务", "After-sales service of washing and sweeping vehicles"),
-        ("垃圾压缩转运设备的售后服务", "After-sales service of refuse compaction and transfer equipment"),
-        ("垃圾分类收集设备的售后服务", "After-sales service of sorted waste collection equipment"),
-    )),
+    "mall": (
+        "retail",
+        (
+            ("百货商品零售服务", "Retail service of department store goods"),
+            ("购物中心商品零售及商户管理服务", "Retail and tenant management service of a shopping mall"),
+            (
+                "服装、鞋帽、化妆品、家居用品零售服务",
+                "Retail service of clothing, footwear, cosmetics and household goods",
+            ),
+        ),
+    ),
+    "supermarket": (
+        "retail",
+        (
+            ("超市商品零售服务", "Retail service of supermarket goods"),
+            ("食品、生鲜及日用品零售服务", "Retail service of food, fresh produce and daily necessities"),
+            ("连锁超市零售服务", "Retail service of a supermarket chain"),
+        ),
+    ),
+    "exclusive_store": (
+        "retail",
+        (
+            ("家用电器专卖零售服务", "Exclusive retail service of household appliances"),
+            ("品牌服饰专卖零售服务", "Exclusive retail service of branded apparel"),
+            ("眼镜验配及销售服务", "Eyeglass fitting and sales service"),
+            ("珠宝首饰专卖零售服务", "Exclusive retail service of jewellery"),
+            ("汽车销售及售后服务", "Automobile sales and after-sales service"),
+        ),
+    ),
+    "convenience_store": (
+        "retail",
+        (
+            ("便利店商品零售服务", "Retail service of convenience store goods"),
+            ("连锁便利店零售服务", "Retail service of a convenience store chain"),
+            ("便利店商品零售及便民服务", "Convenience store retail and community services"),
+        ),
+    ),
+    "housekeeping": (
+        "housekeeping",
+        (
+            ("家政服务", "Housekeeping service"),
+            ("员工制家政服务", "Employee-based housekeeping service"),
+            ("居家养老及家政服务", "Home-based elderly care and housekeeping service"),
+        ),
+    ),
+    "inspection_testing": (
+        "testing",
+        (
+            ("食品检验检测服务", "Food inspection and testing service"),
+            ("环境监测检测服务", "Environmental monitoring and testing service"),
+            ("电子电器产品检验检测服务", "Inspection and testing service of electrical and electronic products"),
+            ("建筑材料检验检测服务", "Inspection and testing service of building materials"),
+            ("纺织品检验检测服务", "Inspection and testing service of textiles"),
+            ("计量校准服务", "Metrology and calibration service"),
+        ),
+    ),
+    "manufacturing": (
+        "after_sales",
+        (
+            ("家用电器的售后服务", "After-sales service of household appliances"),
+            ("空调器的售后服务", "After-sales service of air conditioners"),
+            ("热水器的售后服务", "After-sales service of water heaters"),
+            ("厨房电器的售后服务", "After-sales service of kitchen appliances"),
+            ("办公家具的售后服务", "After-sales service of office furniture"),
+            ("门窗产品的售后服务", "After-sales service of doors and windows"),
+            ("工业机械设备的售后服务", "After-sales service of industrial machinery"),
+            ("智能门锁的售后服务", "After-sales service of smart door locks"),
+        ),
+    ),
+    "sanitation_equipment": (
+        "after_sales",
+        (
+            ("环卫车辆的售后服务", "After-sales service of sanitation vehicles"),
+            ("洗扫车、扫路车的售后服务", "After-sales service of washing and sweeping vehicles"),
+            ("垃圾压缩转运设备的售后服务", "After-sales service of refuse compaction and transfer equipment"),
+            ("垃圾分类收集设备的售后服务", "After-sales service of sorted waste collection equipment"),
+        ),
+    ),
 }
 
 CERTIFICATION_BODIES: Final[list[dict[str, str]]] = [
@@ -307,7 +393,7 @@ def scope_text(rng: random.Random, business_type: str) -> Pair:
     pool = ACTIVITY_POOLS[pool_name]
     subject_zh, subject_en = rng.choice(subjects)
     count = rng.randint(3, min(5, len(pool) - 1))
-    picked = sorted(rng.sample(range(len(pool) - 1), count)) + [len(pool) - 1]
+    picked = [*sorted(rng.sample(range(len(pool) - 1), count)), len(pool) - 1]
     activities = [pool[i] for i in picked]
     return (
         f"{subject_zh}（{'、'.join(zh for zh, _ in activities)}）",

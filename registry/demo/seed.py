@@ -39,7 +39,10 @@ SCHEME_WEIGHTS = {
     "Q/HXC 013-2018": 8,
 }
 SUSPEND_REASONS = (
-    ("监督审核发现服务承诺未兑现，限期整改", "Surveillance audit found service commitments not honoured; corrective action required"),
+    (
+        "监督审核发现服务承诺未兑现，限期整改",
+        "Surveillance audit found service commitments not honoured; corrective action required",
+    ),
     ("未按期接受监督审核", "Surveillance audit not accepted on schedule"),
     ("顾客投诉经核实，暂停证书", "Verified customer complaints; certificate suspended"),
 )
@@ -48,7 +51,10 @@ REVOKE_REASONS = (
     ("暂停期满未完成整改", "Corrective actions not completed within the suspension period"),
     ("提供虚假材料", "False documents supplied"),
 )
-WITHDRAW_REASONS = (("获证组织申请注销", "Certificate holder asked to withdraw"), ("获证组织停业", "Certificate holder ceased trading"))
+WITHDRAW_REASONS = (
+    ("获证组织申请注销", "Certificate holder asked to withdraw"),
+    ("获证组织停业", "Certificate holder ceased trading"),
+)
 
 
 @dataclass
@@ -113,7 +119,9 @@ def seed(
     for spec in CERTIFICATION_BODIES:
         body = session.scalar(select(CertificationBody).where(CertificationBody.code == spec["code"]))
         if body is None:
-            body = CertificationBody(code=spec["code"], name_zh=spec["name_zh"], name_en=spec["name_en"], status="active")
+            body = CertificationBody(
+                code=spec["code"], name_zh=spec["name_zh"], name_en=spec["name_en"], status="active"
+            )
             session.add(body)
         bodies.append((body, spec["prefix"]))
     session.flush()
@@ -128,16 +136,15 @@ def seed(
     for i in range(count):
         scheme = schemes[rng.choices(codes, weights=weights)[0]]
         business_type = rng.choice(scheme.business_types)
-        if scheme.code == "BJ-RETAIL-SQ" or rng.random() < 0.35:
-            region = rng.choice(beijing)
-        else:
-            region = rng.choice(other)
+        region = rng.choice(beijing) if scheme.code == "BJ-RETAIL-SQ" or rng.random() < 0.35 else rng.choice(other)
         city_zh, city_en = _city_of(region)
         name_zh, name_en = organisation_name(rng, business_type, city_zh, city_en)
         if name_zh in used_names:
             district = regions()[region]
             suffix_zh, suffix_en = branch_suffix(
-                str(district["name_zh"]).removesuffix("区"), str(district["name_en"]).removesuffix(" District"), business_type
+                str(district["name_zh"]).removesuffix("区"),
+                str(district["name_en"]).removesuffix(" District"),
+                business_type,
             )
             name_zh, name_en = name_zh + suffix_zh, f"{name_en} {suffix_en}"
         if name_zh in used_names:
@@ -152,15 +159,16 @@ def seed(
         used_numbers.add(number)
         star = _star(rng)
         scope_zh, scope_en = scope_text(rng, business_type)
-        evaluation = {
-            comp["code"]: Decimal(rng.randint(70, 100)) for comp in scheme.components if rng.random() < 0.8
-        }
+        evaluation = {comp["code"]: Decimal(rng.randint(70, 100)) for comp in scheme.components if rng.random() < 0.8}
         data = CertificateIn(
             number=number,
             scheme=scheme.code,
             holder=HolderIn(
-                name_zh=name_zh, name_en=name_en, credit_code=credit_code(rng, region),
-                region=region, business_type=business_type,
+                name_zh=name_zh,
+                name_en=name_en,
+                credit_code=credit_code(rng, region),
+                region=region,
+                business_type=business_type,
             ),
             star_level=star,
             score=_score_for(rng, scheme, star),
@@ -181,8 +189,13 @@ def seed(
 
 
 def _live(
-    register: Register, rng: random.Random, number: str, scheme: Scheme,
-    issued: dt.date, expires: dt.date, day: dt.date,
+    register: Register,
+    rng: random.Random,
+    number: str,
+    scheme: Scheme,
+    issued: dt.date,
+    expires: dt.date,
+    day: dt.date,
 ) -> int:
     """Give a certificate a history; returns the number of events written."""
     written = 0

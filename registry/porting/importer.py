@@ -191,8 +191,14 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
     """Load a whole-register export into an empty register, row for row, then audit the chain."""
     report = ImportReport(kind="export")
     if session.scalar(select(func.count()).select_from(Certificate)):
-        report.errors.append(_line_error(0, "file", "the register is not empty; a full export loads only into an empty one",
-                                         "登记簿不为空；完整导出只能导入空登记簿"))
+        report.errors.append(
+            _line_error(
+                0,
+                "file",
+                "the register is not empty; a full export loads only into an empty one",
+                "登记簿不为空；完整导出只能导入空登记簿",
+            )
+        )
         return report
     ids: dict[str, dict[str, int]] = {"scheme": {}, "body": {}, "holder": {}, "certificate": {}}
     ids["scheme"] = {code: i for i, code in session.execute(select(Scheme.id, Scheme.code))}
@@ -206,7 +212,9 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
         try:
             _insert(session, kind, rows, ids)
         except KeyError as exc:
-            report.errors.append(_line_error(rows[0][0], kind, f"refers to unknown {exc.args[0]}", "引用了不存在的记录"))
+            report.errors.append(
+                _line_error(rows[0][0], kind, f"refers to unknown {exc.args[0]}", "引用了不存在的记录")
+            )
 
     with open_text(path) as handle:
         current = None
@@ -249,23 +257,33 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
     session.flush()
     _count, failure = audit(session)
     if failure is not None:
-        report.errors.append(_line_error(0, f"event {failure.seq}", f"hash chain broken: {failure.problem}",
-                                         "事件哈希链校验失败"))
+        report.errors.append(
+            _line_error(0, f"event {failure.seq}", f"hash chain broken: {failure.problem}", "事件哈希链校验失败")
+        )
     report.created = report.rows
     return report
 
 
-def _insert(session: Session, kind: str, rows: list[tuple[int, dict[str, Any]]], ids: dict[str, dict[str, int]]) -> None:
+def _insert(
+    session: Session, kind: str, rows: list[tuple[int, dict[str, Any]]], ids: dict[str, dict[str, int]]
+) -> None:
     records = [r for _, r in rows]
     if kind == "scheme":
         for r in records:
             if r["code"] in ids["scheme"]:
                 continue
             scheme = Scheme(
-                code=r["code"], short_name=r.get("short_name", r["code"]), name_zh=r["name_zh"], name_en=r.get("name_en", ""),
-                max_score=r["max_score"], thresholds=r["thresholds"], validity_months=r.get("validity_months", 36),
-                surveillance_months=r.get("surveillance_months", 12), components=r.get("components", []),
-                business_types=r.get("business_types", []), notes=r.get("notes", ""),
+                code=r["code"],
+                short_name=r.get("short_name", r["code"]),
+                name_zh=r["name_zh"],
+                name_en=r.get("name_en", ""),
+                max_score=r["max_score"],
+                thresholds=r["thresholds"],
+                validity_months=r.get("validity_months", 36),
+                surveillance_months=r.get("surveillance_months", 12),
+                components=r.get("components", []),
+                business_types=r.get("business_types", []),
+                notes=r.get("notes", ""),
             )
             session.add(scheme)
             session.flush()
@@ -273,9 +291,15 @@ def _insert(session: Session, kind: str, rows: list[tuple[int, dict[str, Any]]],
     elif kind == "signing_key":
         existing = set(session.scalars(select(SigningKey.kid)))
         session.add_all(
-            SigningKey(kid=r["kid"], public_key=r["public_key"], created_at=_time(r["created_at"]),
-                       retired_at=_time(r.get("retired_at")), revoked_at=_time(r.get("revoked_at")))
-            for r in records if r["kid"] not in existing
+            SigningKey(
+                kid=r["kid"],
+                public_key=r["public_key"],
+                created_at=_time(r["created_at"]),
+                retired_at=_time(r.get("retired_at")),
+                revoked_at=_time(r.get("revoked_at")),
+            )
+            for r in records
+            if r["kid"] not in existing
         )
         session.flush()
     elif kind == "body":
@@ -284,22 +308,44 @@ def _insert(session: Session, kind: str, rows: list[tuple[int, dict[str, Any]]],
             if r["code"] in existing:
                 ids["body"][r["code"]] = existing[r["code"]]
                 continue
-            body = CertificationBody(code=r["code"], name_zh=r["name_zh"], name_en=r.get("name_en", ""),
-                                     status=r["status"], created_at=_time(r["created_at"]))
+            body = CertificationBody(
+                code=r["code"],
+                name_zh=r["name_zh"],
+                name_en=r.get("name_en", ""),
+                status=r["status"],
+                created_at=_time(r["created_at"]),
+            )
             session.add(body)
             session.flush()
             ids["body"][body.code] = body.id
     elif kind == "api_key":
-        session.execute(insert(ApiKey), [
-            {"body_id": ids["body"][r["body"]], "prefix": r["prefix"], "key_hash": r["key_hash"],
-             "created_at": _time(r["created_at"]), "last_used_at": _time(r.get("last_used_at")),
-             "revoked_at": _time(r.get("revoked_at"))} for r in records
-        ])
+        session.execute(
+            insert(ApiKey),
+            [
+                {
+                    "body_id": ids["body"][r["body"]],
+                    "prefix": r["prefix"],
+                    "key_hash": r["key_hash"],
+                    "created_at": _time(r["created_at"]),
+                    "last_used_at": _time(r.get("last_used_at")),
+                    "revoked_at": _time(r.get("revoked_at")),
+                }
+                for r in records
+            ],
+        )
     elif kind == "holder":
         result = session.execute(
             insert(Organisation).returning(Organisation.id, Organisation.credit_code, sort_by_parameter_order=True),
-            [{"credit_code": r["credit_code"], "name_zh": r["name_zh"], "name_en": r.get("name_en", ""),
-              "region": r["region"], "business_type": r["business_type"]} for r in records],
+            [
+                {
+                    "credit_code": r["credit_code"],
+                    "name_zh": r["name_zh"],
+                    "name_en": r.get("name_en", ""),
+                    "region": r["region"],
+                    "business_type": r["business_type"],
+                }
+                for r in records
+            ],
         )
         ids["holder"].update({code: i for i, code in result})
     elif kind == "certificate":
@@ -307,21 +353,51 @@ def _insert(session: Session, kind: str, rows: list[tuple[int, dict[str, Any]]],
 
         result = session.execute(
             insert(Certificate).returning(Certificate.id, Certificate.number, sort_by_parameter_order=True),
-            [{"number": r["number"], "scheme_id": ids["scheme"][r["scheme"]], "holder_id": ids["holder"][r["holder"]],
-              "body_id": ids["body"][r["body"]], "star_level": r["star_level"], "score": Decimal(str(r["score"])),
-              "scope_zh": r.get("scope_zh", ""), "scope_en": r.get("scope_en", ""), "sites": r.get("sites", []),
-              "evaluation": r.get("evaluation", {}), "issued": _date(r["issued"]), "expires": _date(r["expires"]),
-              "status": r["status"], "token": r.get("token"), "version": r.get("version", 1),
-              "created_at": _time(r.get("created_at")), "updated_at": _time(r.get("updated_at"))} for r in records],
+            [
+                {
+                    "number": r["number"],
+                    "scheme_id": ids["scheme"][r["scheme"]],
+                    "holder_id": ids["holder"][r["holder"]],
+                    "body_id": ids["body"][r["body"]],
+                    "star_level": r["star_level"],
+                    "score": Decimal(str(r["score"])),
+                    "scope_zh": r.get("scope_zh", ""),
+                    "scope_en": r.get("scope_en", ""),
+                    "sites": r.get("sites", []),
+                    "evaluation": r.get("evaluation", {}),
+                    "issued": _date(r["issued"]),
+                    "expires": _date(r["expires"]),
+                    "status": r["status"],
+                    "token": r.get("token"),
+                    "version": r.get("version", 1),
+                    "created_at": _time(r.get("created_at")),
+                    "updated_at": _time(r.get("updated_at")),
+                }
+                for r in records
+            ],
         )
         ids["certificate"].update({number: i for i, number in result})
     elif kind == "event":
-        session.execute(insert(CertificateEvent), [
-            {"seq": r["seq"], "certificate_id": ids["certificate"][r["certificate"]], "type": r["type"],
-             "effective": _date(r["effective"]), "recorded_at": _time(r["recorded_at"]), "actor": r["actor"],
-             "request_id": r.get("request_id"), "reason": r.get("reason", ""), "details": r.get("details", {}),
-             "state": r["state"], "prev_hash": r["prev_hash"], "hash": r["hash"]} for r in records
-        ])
+        session.execute(
+            insert(CertificateEvent),
+            [
+                {
+                    "seq": r["seq"],
+                    "certificate_id": ids["certificate"][r["certificate"]],
+                    "type": r["type"],
+                    "effective": _date(r["effective"]),
+                    "recorded_at": _time(r["recorded_at"]),
+                    "actor": r["actor"],
+                    "request_id": r.get("request_id"),
+                    "reason": r.get("reason", ""),
+                    "details": r.get("details", {}),
+                    "state": r["state"],
+                    "prev_hash": r["prev_hash"],
+                    "hash": r["hash"],
+                }
+                for r in records
+            ],
+        )
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:

@@ -42,9 +42,7 @@ class Scheme(Base):
             "name_zh": self.name_zh,
             "name_en": self.name_en,
             "max_score": self.max_score,
-            "star_thresholds": [
-                {"star_level": i, "min_score": m} for i, m in enumerate(self.thresholds, start=1)
-            ],
+            "star_thresholds": [{"star_level": i, "min_score": m} for i, m in enumerate(self.thresholds, start=1)],
             "validity_months": self.validity_months,
             "surveillance_months": self.surveillance_months,
             "components": self.components,

@@ -14,8 +14,16 @@ from registry.errors import FieldError, NotFound, ValidationError
 from registry.schemes.models import Scheme
 
 REQUIRED = (
-    "code", "short_name", "name_zh", "name_en", "max_score", "thresholds",
-    "validity_months", "surveillance_months", "business_types", "components",
+    "code",
+    "short_name",
+    "name_zh",
+    "name_en",
+    "max_score",
+    "thresholds",
+    "validity_months",
+    "surveillance_months",
+    "business_types",
+    "components",
 )
 
 

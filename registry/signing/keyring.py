@@ -128,13 +128,9 @@ def generate_key_file(keys_dir: Path, passphrase: bytes | None) -> tuple[str, Ed
     public_key = private_key.public_key()
     kid = jwk_thumbprint(public_key)
     encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(passphrase)
-        if passphrase
-        else serialization.NoEncryption()
+        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
     )
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-    )
+    pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
     directory = Path(keys_dir)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = key_file_path(directory, kid)
@@ -156,9 +152,7 @@ def load_private_key(keys_dir: Path, kid: str, passphrase: bytes | None) -> Ed25
         raise KeyFileError(f"cannot read key file {path}: {exc.strerror}") from exc
     encrypted = b"ENCRYPTED" in pem[:64]
     if encrypted and not passphrase:
-        raise KeyFileError(
-            f"key file {path} (kid {kid}) is encrypted and no passphrase was given"
-        )
+        raise KeyFileError(f"key file {path} (kid {kid}) is encrypted and no passphrase was given")
     try:
         # An unencrypted dev key still loads when a passphrase is configured.
         key = serialization.load_pem_private_key(pem, passphrase if encrypted else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import itertools
 import math
 import re
 import struct
@@ -32,8 +33,7 @@ _FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-Bold-mark-subset.otf"
 # Exactly the characters in the committed font subset (see fonts/README.md).
 _FONT_CHARS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("扫码验证")
 _SVG_FONT_FAMILY = (
-    "'ScrMark','Noto Sans CJK SC','Source Han Sans SC','PingFang SC',"
-    "'Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
+    "'ScrMark','Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
 )
 _ALPHANUMERIC = frozenset(qrcode.util.ALPHA_NUM.decode("ascii"))
 # XML 1.0 forbids most C0 controls even when escaped.
@@ -59,9 +59,7 @@ def qr_code(payload: str) -> tuple[int, list[list[bool]]]:
 @functools.lru_cache(maxsize=256)
 def _qr_rows(payload: str) -> tuple[int, tuple[str, ...]]:
     """Version and the rows as '0'/'1' strings (cached: a mark is rendered many times)."""
-    qr = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=0
-    )
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=0)
     for segment in _segments(payload):
         qr.add_data(segment)
     # Mask 0 first; the other seven masks are derived from it by XOR, which is several
@@ -77,8 +75,8 @@ def _qr_rows(payload: str) -> tuple[int, tuple[str, ...]]:
         base = plain[:]
         for r in (*range(9), *range(n - 8, n)):
             base[r] = _row_int(qr.modules[r])
-        flip = [(m0 ^ mp) & d for m0, mp, d in zip(mask_rows[0], mask_rows[pattern], data_rows)]
-        candidate = [b ^ f for b, f in zip(base, flip)]
+        flip = [(m0 ^ mp) & d for m0, mp, d in zip(mask_rows[0], mask_rows[pattern], data_rows, strict=True)]
+        candidate = [b ^ f for b, f in zip(base, flip, strict=True)]
         score = _penalty(candidate, n)
         if best is None or score < best[0]:
             best = (score, candidate)
@@ -139,12 +137,12 @@ def _mask_rows(n: int, pattern: int) -> tuple[int, ...]:
 def _penalty(rows: list[int], n: int) -> int:
     """ISO/IEC 18004 mask penalty (N1-N4) of a matrix given as row bit sets."""
     lines = [format(row, f"0{n}b") for row in rows]
-    lines += ["".join(column) for column in zip(*lines)]
+    lines += ["".join(column) for column in zip(*lines, strict=True)]
     text = "2".join(lines)
     score = sum(len(run) - 2 for run in _N1_RE.findall(text))
     score += 40 * sum(text.count(pattern) for pattern in _N3_PATTERNS)
     inner = (1 << (n - 1)) - 1
-    for upper, lower in zip(rows, rows[1:]):
+    for upper, lower in itertools.pairwise(rows):
         same = ~(upper ^ lower)
         score += 3 * (same & (same >> 1) & ~(upper ^ (upper >> 1)) & inner).bit_count()
     dark = sum(row.bit_count() for row in rows)
@@ -229,10 +227,7 @@ def render_svg(payload: str, star_level: int, scheme_short_name: str, number: st
         fit = ""
         if len(clean) * size * 0.6 > _LAYOUT.text_width:
             fit = f' textLength="{_LAYOUT.text_width * k:.3f}" lengthAdjust="spacingAndGlyphs"'
-        return (
-            f'<text x="{50 * k:.3f}" y="{baseline * k:.3f}" font-size="{size * k:.3f}"{fit}>'
-            f"{escape(clean)}</text>"
-        )
+        return f'<text x="{50 * k:.3f}" y="{baseline * k:.3f}" font-size="{size * k:.3f}"{fit}>{escape(clean)}</text>'
 
     return "".join(
         [
@@ -267,9 +262,7 @@ def _printable(value: str) -> str:
     return " ".join(kept.split())
 
 
-def _draw_text(
-    draw: ImageDraw.ImageDraw, value: str, baseline: float, size: float, unit: float, width: int
-) -> None:
+def _draw_text(draw: ImageDraw.ImageDraw, value: str, baseline: float, size: float, unit: float, width: int) -> None:
     text = _printable(value)
     if not text:
         return
@@ -283,9 +276,7 @@ def _draw_text(
     draw.text((width / 2, baseline * unit), text, font=font, fill=0, anchor="ms")
 
 
-def render_png(
-    payload: str, star_level: int, scheme_short_name: str, number: str, size: int
-) -> bytes:
+def render_png(payload: str, star_level: int, scheme_short_name: str, number: str, size: int) -> bytes:
     """The mark as a greyscale PNG `size` pixels wide, QR scaled by a whole number."""
     _check_star_level(star_level)
     if not isinstance(size, int) or not PNG_MIN_SIZE <= size <= PNG_MAX_SIZE:
@@ -323,9 +314,7 @@ def _encode_png(image: Image.Image, pixels_per_metre: int) -> bytes:
     # alone costs more than the whole 15 ms budget for a cold render.
     width, height = image.size
     raw = image.tobytes()
-    scanlines = b"".join(
-        b"\x00" + raw[offset : offset + width] for offset in range(0, width * height, width)
-    )
+    scanlines = b"".join(b"\x00" + raw[offset : offset + width] for offset in range(0, width * height, width))
     return b"".join(
         [
             b"\x89PNG\r\n\x1a\n",

@@ -109,9 +109,7 @@ def verify_offline(text: str, jwks: dict[str, Any], origin: str | None, default_
                 result.problem = "the signing key has been revoked: treat this mark as forged"
                 return result
             result.valid = True
-            result.notes.append(
-                "the signature proves the registry issued this mark; check the live status online"
-            )
+            result.notes.append("the signature proves the registry issued this mark; check the live status online")
             return result
     result.problem = "no published key verifies this signature for this origin"
     return result

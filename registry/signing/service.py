@@ -78,8 +78,7 @@ def _new_key(session: Session, settings: Settings) -> SigningKey:
     passphrase = _passphrase(settings)
     if passphrase is None:
         log.warning(
-            "signing key written WITHOUT a passphrase: fine for development, "
-            "set REGISTRY_KEY_PASSPHRASE in production"
+            "signing key written WITHOUT a passphrase: fine for development, set REGISTRY_KEY_PASSPHRASE in production"
         )
     kid, public_key = generate_key_file(settings.keys_dir, passphrase)
     key = SigningKey(kid=kid, public_key=public_key_to_b64(public_key), created_at=utcnow())

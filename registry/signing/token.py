@@ -94,15 +94,11 @@ def signed_message(origin: str, body: bytes) -> bytes:
 def pack_number(number: str) -> bytes:
     """Pack a certificate number into base-40 triplets (uint16 big-endian each)."""
     if not NUMBER_MIN_CHARS <= len(number) <= NUMBER_MAX_CHARS:
-        raise ValueError(
-            f"certificate number must be {NUMBER_MIN_CHARS}-{NUMBER_MAX_CHARS} characters"
-        )
+        raise ValueError(f"certificate number must be {NUMBER_MIN_CHARS}-{NUMBER_MAX_CHARS} characters")
     try:
         indexes = [_CHAR_INDEX[c] for c in number]
     except KeyError as exc:
-        raise ValueError(
-            f"certificate number has a character outside 0-9 A-Z - / .: {exc.args[0]!r}"
-        ) from None
+        raise ValueError(f"certificate number has a character outside 0-9 A-Z - / .: {exc.args[0]!r}") from None
     indexes += [0] * (-len(indexes) % 3)
     out = bytearray()
     for i in range(0, len(indexes), 3):
@@ -130,9 +126,7 @@ def unpack_number(packed: bytes) -> str:
                 chars.append(NUMBER_ALPHABET[index])
     number = "".join(chars)
     # A whole triplet of padding would make a second encoding of the same number.
-    if not NUMBER_MIN_CHARS <= len(number) <= NUMBER_MAX_CHARS or len(packed) != 2 * -(
-        -len(number) // 3
-    ):
+    if not NUMBER_MIN_CHARS <= len(number) <= NUMBER_MAX_CHARS or len(packed) != 2 * -(-len(number) // 3):
         raise TokenFormatError("number field has the wrong length")
     return number
 

@@ -16,7 +16,5 @@ bp = Blueprint("web", __name__)
 def home() -> ResponseReturnValue:
     session = get_session()
     total = session.scalar(select(func.count()).select_from(Certificate)) or 0
-    by_status = dict(
-        session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all()
-    )
+    by_status = dict(session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all())
     return render_template("home.html", total=total, by_status=by_status)

@@ -122,8 +122,14 @@ def test_star_level_must_match_the_score_under_the_scheme(session, body):
 
 
 def test_q_hxc_scores_out_of_150(session, body):
-    cert = issue(session, body, scheme="Q/HXC 013-2018", star_level=5, score=Decimal("145.5"),
-                 holder={"business_type": "sanitation_equipment"})
+    cert = issue(
+        session,
+        body,
+        scheme="Q/HXC 013-2018",
+        star_level=5,
+        score=Decimal("145.5"),
+        holder={"business_type": "sanitation_equipment"},
+    )
     assert cert.score == Decimal("145.5")
     r = register(session, body)
     with pytest.raises(ValidationError, match="between 0 and 150"):

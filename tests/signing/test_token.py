@@ -47,7 +47,8 @@ def test_twenty_character_number_is_83_bytes_133_chars():
     assert len(CLAIMS.number) == 20
     assert len(TOKEN) == 133
     assert len(_raw(TOKEN)) == 83
-    assert TOKEN == TOKEN.upper() and "=" not in TOKEN
+    assert TOKEN.upper() == TOKEN
+    assert "=" not in TOKEN
 
 
 def test_layout_header_bytes():
