@@ -29,17 +29,44 @@ def format_time(value: dt.datetime) -> str:
 
 def event_content(event: CertificateEvent, number: str) -> dict[str, Any]:
     """Everything the hash covers, in a backend-independent form."""
+    return content_of(
+        event.seq,
+        number,
+        event.type,
+        event.effective,
+        event.recorded_at,
+        event.actor,
+        event.request_id,
+        event.reason,
+        event.details,
+        event.state,
+    )
+
+
+def content_of(
+    seq: int,
+    number: str,
+    kind: str,
+    effective: dt.date,
+    recorded_at: dt.datetime,
+    actor: str,
+    request_id: str | None,
+    reason: str,
+    details: dict[str, Any],
+    state: dict[str, Any],
+) -> dict[str, Any]:
+    """The hashed content of an event given as plain values."""
     return {
-        "seq": event.seq,
+        "seq": seq,
         "certificate": number,
-        "type": event.type,
-        "effective": event.effective.isoformat(),
-        "recorded_at": format_time(event.recorded_at),
-        "actor": event.actor,
-        "request_id": event.request_id,
-        "reason": event.reason,
-        "details": event.details,
-        "state": event.state,
+        "type": kind,
+        "effective": effective.isoformat(),
+        "recorded_at": format_time(recorded_at),
+        "actor": actor,
+        "request_id": request_id,
+        "reason": reason,
+        "details": details,
+        "state": state,
     }
 
 

@@ -30,6 +30,7 @@ from registry.certificates.validation import (
     score_out,
     today,
 )
+from registry.certificates.bulk import write_bulk
 from registry.db import utcnow
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from registry.organisations.models import Organisation
@@ -71,20 +72,25 @@ def verdict_of(status: str, expires: dt.date, day: dt.date) -> str:
 
 def snapshot(cert: Certificate) -> dict[str, Any]:
     """The certificate's state as recorded in an event."""
+    return state_of(cert, cert.scheme.code, cert.body.code, cert.holder.credit_code)
+
+
+def state_of(values: Any, scheme: str, body: str, holder: str) -> dict[str, Any]:
+    """An event's state from anything with the certificate's attributes."""
     return {
-        "status": cert.status,
-        "star_level": cert.star_level,
-        "score": score_out(cert.score),
-        "scope_zh": cert.scope_zh,
-        "scope_en": cert.scope_en,
-        "sites": list(cert.sites),
-        "issued": cert.issued.isoformat(),
-        "expires": cert.expires.isoformat(),
-        "scheme": cert.scheme.code,
-        "body": cert.body.code,
-        "holder": cert.holder.credit_code,
-        "token": cert.token,
-        "version": cert.version,
+        "status": values.status,
+        "star_level": values.star_level,
+        "score": score_out(values.score),
+        "scope_zh": values.scope_zh,
+        "scope_en": values.scope_en,
+        "sites": list(values.sites),
+        "issued": values.issued.isoformat(),
+        "expires": values.expires.isoformat(),
+        "scheme": scheme,
+        "body": body,
+        "holder": holder,
+        "token": values.token,
+        "version": values.version,
     }
 
 
@@ -116,6 +122,8 @@ class Register:
         self._head: ChainHead | None = None
         self._schemes: dict[str, Scheme] = {}
         self._holders: dict[str, Organisation] = {}
+        # Credit codes a batch already looked up and did not find (saves a query per row).
+        self._absent_holders: set[str] = set()
 
     # -- issuing ---------------------------------------------------------------------------
 
@@ -185,6 +193,8 @@ class Register:
         result = BatchResult()
         seen: dict[str, int] = {}
         buffer: list[tuple[int, CertificateIn | ValidationError]] = []
+        # Imports (keep=False) write through the bulk path: same checks, same rows, no ORM per row.
+        bulk: list[tuple[CertificateIn, Scheme, dt.date]] = []
 
         def drain() -> None:
             numbers = [d.number for _, d in buffer if isinstance(d, CertificateIn)]
@@ -200,6 +210,7 @@ class Register:
                 codes = [d.holder.credit_code for _, d in buffer if isinstance(d, CertificateIn)]
                 for org in self.session.scalars(select(Organisation).where(Organisation.credit_code.in_(codes))):
                     self._holders[org.credit_code] = org
+                self._absent_holders = {c for c in codes if c not in self._holders}
                 for index, data in buffer:
                     if on_item is not None:
                         on_item()
@@ -223,9 +234,14 @@ class Register:
                             result.unchanged += 1
                         elif result.errors:
                             continue
-                        else:
+                        elif keep:
                             cert = self._issue_new(data, body, scheme, expires)
                             result.created += 1
+                        else:
+                            check_may_publish(body)
+                            bulk.append((data, scheme, expires))
+                            result.created += 1
+                            continue
                         if keep:
                             result.certificates.append(cert)
                     except ValidationError as exc:
@@ -234,7 +250,10 @@ class Register:
                         result.errors.append((index, FieldError("number", exc.detail, exc.detail_zh)))
             buffer.clear()
             if not result.errors:
+                if bulk:
+                    write_bulk(self, body, bulk)
                 self.session.flush()
+            bulk.clear()
             if not keep:
                 # Long imports: keep memory flat by letting go of what is already flushed.
                 self.session.expunge_all()
@@ -328,9 +347,9 @@ class Register:
 
     def _upsert_holder(self, data: CertificateIn) -> Organisation:
         h = data.holder
-        holder = self._holders.get(h.credit_code) or self.session.scalar(
-            select(Organisation).where(Organisation.credit_code == h.credit_code)
-        )
+        holder = self._holders.get(h.credit_code)
+        if holder is None and h.credit_code not in self._absent_holders:
+            holder = self.session.scalar(select(Organisation).where(Organisation.credit_code == h.credit_code))
         if holder is None:
             holder = Organisation(credit_code=h.credit_code)
             self.session.add(holder)
@@ -575,6 +594,15 @@ class Register:
         head.seq, head.hash = event.seq, event.hash
         self.session.add(event)
         return event
+
+
+def check_may_publish(body: CertificationBody) -> None:
+    """A suspended certification body cannot publish."""
+    if body.status != "active":
+        raise Forbidden(
+            f"certification body {body.code} is suspended and cannot publish",
+            f"认证机构 {body.code} 已被暂停，不能发布",
+        )
 
 
 _ZH_STATUS = {"valid": "有效", "suspended": "暂停", "revoked": "撤销", "withdrawn": "注销", "expired": "过期"}
