@@ -17,4 +17,5 @@ def home() -> ResponseReturnValue:
     session = get_session()
     total = session.scalar(select(func.count()).select_from(Certificate)) or 0
     by_status = dict(session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all())
-    return render_template("home.html", total=total, by_status=by_status)
+    latest = session.scalars(select(Certificate).order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(10))
+    return render_template("home.html", total=total, by_status=by_status, latest=list(latest))
