@@ -14,6 +14,9 @@ def init_app(app: Flask) -> None:
     from registry.api.public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    from registry.api.keys import bp as keys_bp
+
+    app.register_blueprint(keys_bp)
 
     from registry.web.errors import html_error_page
 

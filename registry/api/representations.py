@@ -14,9 +14,11 @@ from registry.certificates.validation import score_out
 
 def certificate_urls(cert_number: str, token: str | None, base_url: str) -> dict[str, str | None]:
     """Where a certificate's scan page and printable mark live."""
+    from registry.web.marks import mark_version
+
     return {
         "verify_url": f"{base_url}/v/{token}" if token else None,
-        "mark_url": f"{base_url}/certificates/{quote(cert_number)}/mark.svg",
+        "mark_url": f"{base_url}/certificates/{quote(cert_number)}/mark.svg?v={mark_version(token)}" if token else None,
         "page_url": f"{base_url}/certificates/{quote(cert_number)}",
     }
 

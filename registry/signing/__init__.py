@@ -6,4 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Signing needs no set-up at start: keys load on first use."""
+    """Keep one public-key cache per process; private keys load on first use."""
+    from registry.signing.service import PublicKeyCache
+
+    app.extensions["registry.public_keys"] = PublicKeyCache()

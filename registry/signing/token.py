@@ -112,9 +112,10 @@ def pack_number(number: str) -> bytes:
     if len(codes) != len(number) or 0xFF in codes:
         bad = next(c for c in number if c not in NUMBER_ALPHABET[1:])
         raise ValueError(f"certificate number has a character outside 0-9 A-Z - / .: {bad!r}")
-    codes += bytes(-len(codes) % 3)
+    count = -(-len(codes) // 3)
+    codes = codes.ljust(count * 3, b"\x00")
     values = [a * 1600 + b * 40 + c for a, b, c in zip(codes[0::3], codes[1::3], codes[2::3], strict=True)]
-    return _TRIPLETS[len(values)].pack(*values)
+    return _TRIPLETS[count].pack(*values)
 
 
 def unpack_number(packed: bytes) -> str:

@@ -12,4 +12,10 @@ def init_app(app: Flask) -> None:
     from registry.web.views import bp
 
     app.register_blueprint(bp)
+    from registry.web.marks import bp as marks_bp
+
+    app.register_blueprint(marks_bp)
+    from registry.web.verify import bp as scan_bp
+
+    app.register_blueprint(scan_bp)
     app.jinja_env.globals.update(current_lang=current_lang, pick=pick)

@@ -17,5 +17,32 @@ def home() -> ResponseReturnValue:
     session = get_session()
     total = session.scalar(select(func.count()).select_from(Certificate)) or 0
     by_status = dict(session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all())
-    latest = session.scalars(select(Certificate).order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(10))
+    latest = session.scalars(
+        select(Certificate).order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(10)
+    )
     return render_template("home.html", total=total, by_status=by_status, latest=list(latest))
+
+
+@bp.get("/certificates/<path:number>")
+def certificate(number: str) -> ResponseReturnValue:
+    from urllib.parse import quote
+
+    from registry.certificates.service import get_certificate, history, verdict_of
+    from registry.certificates.validation import score_out, today
+    from registry.organisations.business_types import BUSINESS_TYPES
+    from registry.organisations.validation import region_name
+    from registry.web.marks import mark_version
+
+    session = get_session()
+    cert = get_certificate(session, number)
+    return render_template(
+        "certificate.html",
+        cert=cert,
+        verdict=verdict_of(cert.status, cert.expires, today()),
+        events=history(session, cert),
+        score=score_out(cert.score),
+        region_name=region_name,
+        business_types=BUSINESS_TYPES,
+        mark_base=f"/certificates/{quote(cert.number)}/mark",
+        mark_v=mark_version(cert.token) if cert.token else None,
+    )

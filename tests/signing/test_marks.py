@@ -47,15 +47,22 @@ def test_worst_case_payload_fits_version_7():
     assert len(matrix) == len(matrix[0]) == 17 + 4 * version
 
 
-def test_matrix_matches_qrcode_library():
-    payload = qr_payload("https://registry.example.cn", _token())
+@pytest.mark.parametrize("number", ["ABCD", LONG_NUMBER, "GB/T-27922.2011-" + "9" * 24])
+def test_matrix_is_the_qrcode_library_symbol_for_one_of_the_masks(number):
+    # qrcode scores masks with blank format bits, we score the real symbol, so the chosen
+    # mask may differ; the symbol must still be exactly qrcode's for the mask we chose.
+    payload = qr_payload("https://registry.example.cn", _token(number))
     version, matrix = qr_code(payload)
-    reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    reference.add_data(qrcode.util.QRData(b"https://", qrcode.util.MODE_8BIT_BYTE))
-    reference.add_data(qrcode.util.QRData(payload[8:].encode(), qrcode.util.MODE_ALPHA_NUM))
-    reference.make(fit=True)
-    assert reference.version == version
-    assert reference.modules == matrix
+    matches = []
+    for mask in range(8):
+        reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=mask)
+        reference.add_data(qrcode.util.QRData(b"https://", qrcode.util.MODE_8BIT_BYTE))
+        reference.add_data(qrcode.util.QRData(payload[8:].encode(), qrcode.util.MODE_ALPHA_NUM))
+        reference.make(fit=True)
+        assert reference.version == version
+        if reference.modules == matrix:
+            matches.append(mask)
+    assert len(matches) == 1
 
 
 @pytest.mark.parametrize("size", [PNG_MIN_SIZE, 200, PNG_DEFAULT_SIZE, 1000])

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from registry.signing import token as token_module
 from registry.signing.keyring import InMemorySigner, short_key_id
 from registry.signing.token import (
     DecodedToken,
@@ -266,3 +267,20 @@ def test_arbitrary_bytes_as_base32_only_raise_token_format_error(raw):
 @given(st.binary(min_size=0, max_size=120))
 def test_bytes_decoded_as_latin1_text_only_raise_token_format_error(raw):
     _decode_or_format_error(raw.decode("latin-1"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=0, max_size=160))
+def test_fast_base32_matches_the_standard_library(raw):
+    text = base64.b32encode(raw).decode().rstrip("=")
+    assert token_module._b32encode(raw) == text
+    if text:
+        assert token_module._b32decode(text) == raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(numbers)
+def test_number_packing_round_trips(number):
+    packed = token_module.pack_number(number)
+    assert len(packed) == 2 * -(-len(number) // 3)
+    assert token_module.unpack_number(packed) == number

@@ -1,0 +1,13 @@
+"""Verification of marks, scanned URLs and certificate numbers, and signed receipts."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from registry.db import get_session
+from registry.verification.core import Verifier
+
+
+def current_verifier() -> Verifier:
+    """A verifier for the current app and request."""
+    return Verifier(get_session(), current_app.config["BASE_URL"], current_app.extensions["registry.public_keys"])
