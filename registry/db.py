@@ -97,6 +97,13 @@ def init_app(app: Flask) -> None:
     app.extensions["registry.engine"] = engine
     app.extensions["registry.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
 
+    @app.teardown_request
+    def _end_unit_of_work(_exc: BaseException | None) -> None:
+        # Whatever a request did not commit (an error, a read) is discarded at its end.
+        session: Session | None = g.get("db_session")
+        if session is not None:
+            rollback(session)
+
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)

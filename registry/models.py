@@ -1,5 +1,6 @@
 """Imports every model so that Base.metadata knows every table (for Alembic and tests)."""
 
+from registry.api.idempotency import IdempotentRequest
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
 from registry.organisations.models import Organisation
@@ -12,6 +13,7 @@ __all__ = [
     "CertificateEvent",
     "CertificationBody",
     "ChainHead",
+    "IdempotentRequest",
     "Organisation",
     "Scheme",
     "SigningKey",

@@ -15,6 +15,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     from registry.api.keys import bp as keys_bp
+    from registry.api.write import bp as write_bp
+
+    app.register_blueprint(write_bp)
 
     app.register_blueprint(keys_bp)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from registry.bodies.models import CertificationBody
+from registry.certificates.bulk import write_bulk
 from registry.certificates.chain import event_content, event_hash
 from registry.certificates.models import (
     FINAL_STATUSES,
@@ -30,7 +31,6 @@ from registry.certificates.validation import (
     score_out,
     today,
 )
-from registry.certificates.bulk import write_bulk
 from registry.db import utcnow
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from registry.organisations.models import Organisation
@@ -45,6 +45,8 @@ class BatchResult:
     unchanged: int = 0
     certificates: list[Certificate] = field(default_factory=list)
     errors: list[tuple[int, FieldError]] = field(default_factory=list)
+    # True when an error was a conflict with the register (a number already taken), not bad input.
+    conflict: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,7 @@ class Register:
                     except ValidationError as exc:
                         result.errors.extend((index, e) for e in exc.errors)
                     except Conflict as exc:
+                        result.conflict = True
                         result.errors.append((index, FieldError("number", exc.detail, exc.detail_zh)))
             buffer.clear()
             if not result.errors:
