@@ -1,5 +1,8 @@
-"""The WSGI entry point: `gunicorn wsgi:app`."""
+"""The WSGI entry point: `gunicorn --preload wsgi:app`."""
 
 from registry import create_app
+from registry.search import preload
 
 app = create_app()
+# With --preload this runs once in the master: jieba's dictionary is shared by every worker.
+preload(app)

@@ -62,7 +62,11 @@ def make_file(path: Path, rows: int) -> None:
 def flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "registry", *args],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
 
@@ -94,8 +98,12 @@ def main() -> None:
         make_file(data, rows)
         env = dict(os.environ, REGISTRY_DATA_DIR=str(work / "data"), REGISTRY_KEYS_DIR=str(work / "keys"))
         env.pop("REGISTRY_DATABASE_URL", None)
-        for args in (("db", "upgrade"), ("schemes", "load"), ("keys", "generate"),
-                     ("bodies", "create", BODY, "--name-zh", "基准测试认证中心")):
+        for args in (
+            ("db", "upgrade"),
+            ("schemes", "load"),
+            ("keys", "generate"),
+            ("bodies", "create", BODY, "--name-zh", "基准测试认证中心"),
+        ):
             flask(env, *args)
         base_s = baseline(data, work / "baseline.sqlite3")
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -112,8 +120,10 @@ def main() -> None:
     print(f"baseline raw sqlite3 insert: {base_rate:,.0f} rows/s; ratio import/baseline = {rate / base_rate:.3f}")
     print(f"peak RSS of the import process: {peak_mb:.0f} MB")
     print(f"audit after import: {audit.stdout.strip()}")
-    print(f"target >= 2,000 rows/s: {'met' if rate >= 2000 else 'MISSED'}; "
-          f"target < 300 MB: {'met' if peak_mb < 300 else 'MISSED'}")
+    print(
+        f"target >= 2,000 rows/s: {'met' if rate >= 2000 else 'MISSED'}; "
+        f"target < 300 MB: {'met' if peak_mb < 300 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

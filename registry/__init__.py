@@ -37,6 +37,10 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
     init_signing(app)
 
+    from registry.search import init_app as init_search
+
+    init_search(app)
+
     from registry.api import init_app as init_api
     from registry.web import init_app as init_web
 

@@ -15,11 +15,19 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     from registry.api.keys import bp as keys_bp
+    from registry.api.openapi import bp as openapi_bp
+    from registry.api.verify import bp as verify_bp
     from registry.api.write import bp as write_bp
+
+    app.register_blueprint(verify_bp)
+    app.register_blueprint(openapi_bp)
 
     app.register_blueprint(write_bp)
 
     app.register_blueprint(keys_bp)
+    from registry.api.search import bp as search_bp
+
+    app.register_blueprint(search_bp)
 
     from registry.web.errors import html_error_page
 

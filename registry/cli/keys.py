@@ -127,3 +127,39 @@ def verify_token_command(token_or_url: str, keys_file: Path, origin: str | None)
     for line in result.lines():
         click.echo(line)
     sys.exit(0 if result.valid else 1)
+
+
+@click.command("verify-receipt")
+@with_appcontext
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--keys",
+    "keys_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The registry's published key set (a saved /.well-known/jwks.json).",
+)
+def verify_receipt_command(path: Path, keys_file: Path) -> None:
+    """Check a verification receipt offline (FILE holds the compact JWS, or the API's JSON answer)."""
+    from registry.verification.receipts import check_receipt
+
+    text = path.read_text("utf-8").strip()
+    try:
+        jwks = json.loads(keys_file.read_text("utf-8"))
+    except ValueError as exc:
+        fail(f"cannot read key set {keys_file}: {exc}")
+    if text.startswith("{"):
+        try:
+            text = json.loads(text).get("receipt", "")
+        except ValueError:
+            fail(f"{path.name} is neither a receipt nor a verification answer")
+    result = check_receipt(text, jwks)
+    click.echo(f"receipt: {'genuine' if result.valid else 'NOT VALID'} ({result.reason})")
+    if result.payload:
+        click.echo(
+            f"issuer: {result.payload.get('iss')}  checked_at: {result.payload.get('checked_at')}  "
+            f"as_of: {result.payload.get('as_of')}"
+        )
+        for item in result.payload.get("results", []):
+            click.echo(f"  {item.get('number') or item.get('input')}: {item.get('verdict')} ({item.get('reason')})")
+    sys.exit(0 if result.valid else 1)

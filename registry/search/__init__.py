@@ -1,0 +1,52 @@
+"""Full-text search: a Whoosh + jieba index on local disk that follows the register's events."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the search service (no disk, database or dictionary is touched here)."""
+    from registry.search.index import IndexStore
+    from registry.search.service import SearchService
+
+    store = IndexStore(app.config["SETTINGS"].data_dir / "search")
+    app.extensions["registry.search"] = SearchService(app, store)
+
+
+def search_service(app: Flask | None = None):  # type: ignore[no-untyped-def]
+    """The app's SearchService."""
+    return (app or current_app).extensions["registry.search"]
+
+
+def schedule_sync(session: Session) -> None:
+    """Have the index catch up once `session` commits; call it from any request or command that wrote."""
+    from registry.db import after_commit
+
+    svc = search_service()
+    after_commit(session, svc.wake)
+
+
+def preload(app: Flask) -> None:
+    """Start-up work, once per server before workers fork: load jieba, catch the index up."""
+    from registry.certificates.validation import today
+    from registry.search import follower
+    from registry.search.analyzer import load_jieba
+
+    load_jieba()
+    svc = search_service(app)
+    with app.app_context():
+        session = app.extensions["registry.sessionmaker"]()
+        try:
+            result = follower.sync(session, svc.store, today(), timeout=30)
+            if result is not None:
+                log.info("search index at event %s (%s)", result.seq, "rebuilt" if result.rebuilt else "caught up")
+        except Exception:
+            log.exception("search index not ready at start-up; the database answers searches meanwhile")
+        finally:
+            session.close()

@@ -65,10 +65,8 @@ def _prune(searcher: Any, fieldname: str, terms: list[str]) -> list[str]:
 
 
 def _all(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Query:
-    parts = [wq.Term(fieldname, t) for t in terms]
-    return (parts[0] if len(parts) == 1 else wq.And(parts)).with_boost(boost) if boost != 1.0 else (
-        parts[0] if len(parts) == 1 else wq.And(parts)
-    )
+    parts = [wq.Term(fieldname, t, boost=boost) for t in terms]
+    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def _run_query(searcher: Any, run: str) -> wq.Query:
@@ -156,5 +154,11 @@ def run(
     if facets:
         for name in FACETS:
             groups = results.groups(name)
-            counts[name] = dict(sorted(((str(k), v) for k, v in groups.items() if k is not None), key=lambda kv: -kv[1]))
+            counts[name] = dict(
+                sorted(((_text(k), v) for k, v in groups.items() if k is not None), key=lambda kv: -kv[1])
+            )
     return Hits(total=len(results), numbers=numbers, facets=counts)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

@@ -8,6 +8,8 @@ from registry.db import get_session
 from registry.verification.core import Verifier
 
 
-def current_verifier() -> Verifier:
-    """A verifier for the current app and request."""
-    return Verifier(get_session(), current_app.config["BASE_URL"], current_app.extensions["registry.public_keys"])
+def current_verifier(*, detail: bool = False) -> Verifier:
+    """A verifier for the current app and request (`detail`: always look up the last status change)."""
+    return Verifier(
+        get_session(), current_app.config["BASE_URL"], current_app.extensions["registry.public_keys"], detail=detail
+    )

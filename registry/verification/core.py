@@ -82,7 +82,8 @@ def _forged(text: str, en: str, zh: str, **kw: Any) -> Verification:
 class Verifier:
     """Verifies inputs against one registry origin, its public keys and its register."""
 
-    def __init__(self, session: Session, origin: str, keys: PublicKeyCache) -> None:
+    def __init__(self, session: Session, origin: str, keys: PublicKeyCache, *, detail: bool = False) -> None:
+        self.detail = detail
         self.session = session
         self.origin = normalise_origin(origin)
         self.keys = keys
@@ -169,7 +170,9 @@ class Verifier:
         result.state = state
         expires = dt.date.fromisoformat(state["expires"])
         result.verdict = verdict_of(state["status"], expires, day)
-        result.last_change = self._last_change(cert, day)
+        # Only a suspension, revocation or withdrawal needs its event's reason; pages ask for detail.
+        if self.detail or result.verdict not in ("valid", "expired"):
+            result.last_change = self._last_change(cert, day)
         result.reason_en, result.reason_zh = self._reason(result.verdict, expires, result.last_change)
         if result.mark is not None:
             claims = result.mark.claims

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from registry.web.i18n import current_lang, pick
+from registry.web.i18n import current_lang, lang_url, pick
 
 
 def init_app(app: Flask) -> None:
@@ -18,4 +18,9 @@ def init_app(app: Flask) -> None:
     from registry.web.verify import bp as scan_bp
 
     app.register_blueprint(scan_bp)
-    app.jinja_env.globals.update(current_lang=current_lang, pick=pick)
+    from registry.web.search import bp as search_bp
+    from registry.web.search import highlight
+
+    app.register_blueprint(search_bp)
+    app.jinja_env.globals.update(current_lang=current_lang, pick=pick, lang_url=lang_url)
+    app.jinja_env.filters["highlight"] = highlight

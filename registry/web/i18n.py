@@ -19,3 +19,24 @@ def current_lang() -> str:
 def pick(zh: str, en: str) -> str:
     """The text in the current language (falling back to Chinese when no English exists)."""
     return en if current_lang() == "en" and en else zh
+
+
+def lang_url(lang: str) -> str:
+    """The current page in another language, keeping its query (search terms, filters, page)."""
+    from flask import url_for
+
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    endpoint = request.endpoint or "web.home"
+    try:
+        return url_for(endpoint, **(request.view_args or {}), **args, lang=lang)
+    except Exception:  # an error page for a URL that matched no route
+        return url_for("web.home", lang=lang)
+
+
+VERDICT_NAMES = {
+    "valid": ("有效", "Valid"),
+    "suspended": ("暂停", "Suspended"),
+    "revoked": ("撤销", "Revoked"),
+    "withdrawn": ("注销", "Withdrawn"),
+    "expired": ("过期", "Expired"),
+}

@@ -15,7 +15,7 @@ bp = Blueprint("scan", __name__)
 @bp.get("/v/<path:token>")
 @bp.get("/V/<path:token>")
 def landing(token: str) -> ResponseReturnValue:
-    result = current_verifier().verify_token(token, "".join(token.split()).upper(), None)
+    result = current_verifier(detail=True).verify_token(token, "".join(token.split()).upper(), None)
     response = render_template(
         "scan.html", r=result, cert=result.certificate, region_name=region_name, business_types=BUSINESS_TYPES
     )

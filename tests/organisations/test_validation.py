@@ -28,8 +28,24 @@ def test_bad_credit_codes_say_why(code, fragment):
 
 
 def test_regions_know_every_beijing_district_and_name_them():
-    for code in ["110101", "110102", "110105", "110106", "110107", "110108", "110109", "110111",
-                 "110112", "110113", "110114", "110115", "110116", "110117", "110118", "110119"]:
+    for code in [
+        "110101",
+        "110102",
+        "110105",
+        "110106",
+        "110107",
+        "110108",
+        "110109",
+        "110111",
+        "110112",
+        "110113",
+        "110114",
+        "110115",
+        "110116",
+        "110117",
+        "110118",
+        "110119",
+    ]:
         assert region_problem(code) is None
     assert region_name("110108") == "北京市海淀区"
     assert region_name("110108", "en") == "Haidian District, Beijing"
