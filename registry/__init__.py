@@ -47,6 +47,10 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     init_api(app)
     init_web(app)
 
+    from registry.api.limits import init_app as init_limits
+
+    init_limits(app)
+
     from registry.cli import init_app as init_cli
 
     init_cli(app)

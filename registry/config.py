@@ -31,6 +31,10 @@ class Settings:
     secret_key: str
     redis_url: str | None
     testing: bool = False
+    # Per-kind limits overriding registry.api.limits.DEFAULT_LIMITS (tests use small ones).
+    rate_limits: tuple[tuple[str, str], ...] = ()
+    rate_limits_enabled: bool = True
+    rate_limit_prefix: str = "registry"
     # Upper bound on a request body; write batches of 1,000 certificates fit well inside.
     max_content_length: int = 8 * 1024 * 1024
 
@@ -129,5 +133,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         secret_key=get("secret_key") or _secret_key(data_dir),
         redis_url=redis_url,
         testing=bool(overrides.get("testing", False)),
+        rate_limits=tuple(dict(overrides.get("rate_limits") or {}).items()),  # type: ignore[call-overload]
+        rate_limits_enabled=bool(overrides.get("rate_limits_enabled", True)),
+        rate_limit_prefix=str(overrides.get("rate_limit_prefix", "registry")),
         max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len) if max_len else Settings.max_content_length,
     )

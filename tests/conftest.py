@@ -67,6 +67,7 @@ def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> d
         "base_url": BASE_URL,
         "secret_key": "test-secret",
         "testing": True,
+        "rate_limits_enabled": False,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -49,6 +50,13 @@ def jieba_words(text: str, mode: str = "search") -> list[str]:
     return [w for w, _s, _e in jieba.tokenize(text, mode=mode) if _WORDY.search(w)]
 
 
+@functools.lru_cache(maxsize=65536)
+def _segments(text: str) -> tuple[tuple[str, int, int], ...]:
+    # Scopes and name parts repeat across thousands of certificates: segment each once.
+    jieba = load_jieba()
+    return tuple((w.strip(), s, e) for w, s, e in jieba.tokenize(normalise(text), mode="search") if _WORDY.search(w))
+
+
 class JiebaTokenizer(Tokenizer):
     """Whoosh tokenizer over `jieba.tokenize`: much lighter than jieba's own ChineseAnalyzer."""
 
@@ -65,12 +73,9 @@ class JiebaTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        jieba = load_jieba()
         pos = start_pos
-        for word, start, end in jieba.tokenize(normalise(value), mode="search"):
-            if not _WORDY.search(word):
-                continue
-            token.text = word.strip()
+        for word, start, end in _segments(value):
+            token.text = word
             token.boost = 1.0
             if keeporiginal:
                 token.original = token.text

@@ -95,7 +95,7 @@ def certificate_count(session: Session) -> int:
 
 def build(session: Session, store: IndexStore, day: dt.date, progress: Progress | None = None) -> Path:
     """A new generation holding every certificate, not yet live. Needs no lock."""
-    seq, _hash = head(session)  # read first: rows read later are at least this new
+    seq, hash_ = head(session)  # read first: rows read later are at least this new
     path = store.new_generation()
     writer = store.open(path).writer(limitmb=256)
     done = 0
@@ -138,7 +138,7 @@ def catch_up(session: Session, store: IndexStore, path: Path, day: dt.date) -> i
     """
     state = store.read_state(path)
     assert state is not None
-    seq, _hash = head(session)
+    seq, hash_ = head(session)
     ids = set(
         session.scalars(
             select(CertificateEvent.certificate_id).where(CertificateEvent.seq > state.seq, CertificateEvent.seq <= seq)
