@@ -19,6 +19,9 @@ MAX_QUERY = 200
 COMMON_SHARE = 0.2
 _NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/-]{1,39}$")
 _LATIN = re.compile(r"[a-z0-9]+")
+# Longer runs are names being typed out, not scope phrases; skipping the scope match for them
+# keeps full-name queries from scoring every certificate whose scope shares a word.
+SCOPE_RUN = 8
 SORTS = ("relevance", "stars", "expires")
 
 
@@ -77,7 +80,8 @@ def _run_query(searcher: Any, run: str) -> wq.Query:
     options: list[wq.Query] = [wq.Term("name_exact", run, boost=20.0)]
     if words:
         options.append(_all("name_zh", _prune(searcher, "name_zh", words)))
-        options.append(_all("scope_zh", _prune(searcher, "scope_zh", words), 0.5))
+        if len(run) <= SCOPE_RUN:
+            options.append(_all("scope_zh", _prune(searcher, "scope_zh", words), 0.5))
     # jieba may cut a query word differently from the same word inside a name (梁溪区, 物业服务);
     # bigrams of the name match any fragment of two characters or more.
     options.append(_all("name_ng", _prune(searcher, "name_ng", bigrams(run))))

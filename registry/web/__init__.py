@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_wtf import CSRFProtect
 
 from registry.web.i18n import current_lang, lang_url, pick
 
@@ -18,6 +19,15 @@ def init_app(app: Flask) -> None:
     from registry.web.verify import bp as scan_bp
 
     app.register_blueprint(scan_bp)
+    from registry.web.verify_page import bp as verify_page_bp
+
+    app.register_blueprint(verify_page_bp)
+    csrf = CSRFProtect(app)
+    # The JSON API authenticates with bearer keys or needs none; cookies play no part there.
+    for name in ("api_write", "api_verify"):
+        blueprint = app.blueprints.get(name)
+        if blueprint is not None:
+            csrf.exempt(blueprint)
     from registry.web.search import bp as search_bp
     from registry.web.search import highlight
 

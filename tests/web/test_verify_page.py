@@ -1,0 +1,70 @@
+"""`/verify` for procurement officers: paste or upload, as-of date, CSV and receipt downloads."""
+
+import csv
+import io
+import re
+
+import pytest
+
+from registry.db import commit
+from registry.signing import service as keys
+from registry.verification.receipts import check_receipt
+from tests.conftest import issue
+
+
+@pytest.fixture
+def minter(app, session):
+    keys.generate_key(session, app.config["SETTINGS"])
+    commit(session)
+    return keys.current_minter()
+
+
+def token_of(client, lang="zh"):
+    page = client.get(f"/verify?lang={lang}").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_paste_numbers_and_download_csv_and_receipt(client, session, body, minter):
+    a, b = issue(session, body, minter), issue(session, body, minter)
+    csrf = token_of(client, "en")
+    r = client.post("/verify?lang=en", data={"csrf_token": csrf, "items": f"{a.number}\n{b.token}\nNOPE-9999"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and page.count("Valid") >= 2 and "Not found" in page
+    receipt = re.search(r'name="receipt" value="([^"]+)"', page).group(1)
+    assert check_receipt(receipt, client.get("/.well-known/jwks.json").json).valid
+    csv_response = client.post("/verify/results.csv", data={"csrf_token": csrf, "receipt": receipt})
+    raw = csv_response.data
+    assert raw.startswith(b"\xef\xbb\xbf") and csv_response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [row["verdict"] for row in rows] == ["valid", "valid", "not_found"]
+    assert rows[0]["number"] == a.number and "登记簿中没有证书" in rows[2]["reason_zh"]
+    jws = client.post("/verify/receipt.jws", data={"csrf_token": csrf, "receipt": receipt})
+    assert jws.data.decode().strip() == receipt and "attachment" in jws.headers["Content-Disposition"]
+    forged = client.post("/verify/results.csv", data={"csrf_token": csrf, "receipt": receipt[:-6] + "AAAAAA"})
+    assert forged.status_code == 400
+
+
+def test_upload_a_gbk_csv_and_find_the_number_column(client, session, body, minter):
+    a = issue(session, body, minter)
+    content = f"投标人,证书编号,备注\n北京某公司,{a.number},第一包\n上海某公司,NOPE-0001,第二包\n".encode("gbk")
+    r = client.post(
+        "/verify",
+        data={"csrf_token": token_of(client), "file": (io.BytesIO(content), "bidders.csv"), "as_of": "2025-01-01"},
+        content_type="multipart/form-data",
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and a.number in page and "NOPE-0001" in page and "2025-01-01" in page
+
+
+def test_csrf_is_required(client):
+    r = client.post("/verify", data={"items": "A-0001"})
+    assert r.status_code == 400
+
+
+def test_empty_and_bad_input_get_a_friendly_message(client, minter):
+    csrf = token_of(client, "en")
+    assert "Paste certificate numbers" in client.post("/verify?lang=en", data={"csrf_token": csrf}).get_data(
+        as_text=True
+    )
+    bad = client.post("/verify?lang=en", data={"csrf_token": csrf, "items": "A-0001", "as_of": "31/12/2024"})
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_data(as_text=True)
