@@ -26,6 +26,7 @@ from registry.demo.names import CERTIFICATION_BODIES, organisation_name, scope_t
 from registry.demo.seed import SCHEME_WEIGHTS, _city_of, _region_pools, credit_code  # noqa: E402
 from registry.organisations.validation import regions  # noqa: E402
 from registry.search.analyzer import load_jieba  # noqa: E402
+from registry.search.follower import writer_options  # noqa: E402
 from registry.search.index import IndexStore, State  # noqa: E402
 from registry.search.query import parse, run  # noqa: E402
 from registry.search.schema import Row, document  # noqa: E402
@@ -111,7 +112,7 @@ def queries(rows: list[Row], count: int, seed: int = 2) -> list[tuple[str, str, 
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def bench_whoosh(rows: list[Row], qs: list[tuple[str, str, str]], tmp: Path) -> dict[str, float]:
@@ -122,7 +123,7 @@ def bench_whoosh(rows: list[Row], qs: list[tuple[str, str, str]], tmp: Path) -> 
     path = store.new_generation()
     day = dt.date(2026, 1, 1)
     t0 = time.perf_counter()
-    writer = store.open(path).writer(limitmb=512)
+    writer = store.open(path).writer(**writer_options(len(rows)))
     for row in rows:
         writer.add_document(**document(row, day))
     writer.commit()
@@ -177,7 +178,9 @@ def bench_fts5(rows: list[Row], qs: list[tuple[str, str, str]], tmp: Path) -> di
         t0 = time.perf_counter()
         if len(q) >= 3:
             phrase = '"' + q.replace('"', '""') + '"'
-            found = [r[0] for r in db.execute("SELECT number FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 10", (phrase,))]
+            found = [
+                r[0] for r in db.execute("SELECT number FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 10", (phrase,))
+            ]
         else:  # trigrams cannot index two characters: a LIKE scan, as an FTS5 deployment would do
             found = [r[0] for r in db.execute("SELECT number FROM fts WHERE name_zh LIKE ? LIMIT 10", (f"%{q}%",))]
         times.append((time.perf_counter() - t0) * 1000)
@@ -207,7 +210,9 @@ def main() -> None:
     print(f"{'':24}{'whoosh+jieba':>14}{'fts5 trigram':>14}{'ratio':>8}")
     for key, label in (("docs_per_s", "index build docs/s"), ("p50", "query p50 ms"), ("p99", "query p99 ms")):
         print(f"{label:24}{whoosh[key]:14.1f}{fts[key]:14.1f}{whoosh[key] / fts[key]:8.2f}")
-    print(f"{'known-item recall':24}{whoosh['recall']:14.4f}{fts['recall']:14.4f}{whoosh['recall'] / fts['recall']:8.2f}")
+    print(
+        f"{'known-item recall':24}{whoosh['recall']:14.4f}{fts['recall']:14.4f}{whoosh['recall'] / fts['recall']:8.2f}"
+    )
     print(f"whoosh p99 with facet counts: {whoosh['p99_facets']:.1f} ms; jieba load {whoosh['jieba_load_s']:.1f} s")
     ok = whoosh["docs_per_s"] >= 1500 and whoosh["p99"] <= fts["p99"] and whoosh["recall"] >= fts["recall"]
     print("targets met" if ok else "targets NOT met")

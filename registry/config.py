@@ -49,6 +49,7 @@ KNOWN_ENV = {
     "REGISTRY_SECRET_KEY",
     "REGISTRY_REDIS_URL",
     "REGISTRY_MAX_CONTENT_LENGTH",
+    "REGISTRY_RATE_LIMITS",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -90,6 +91,25 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+LIMIT_KINDS = ("read", "verify", "receipt", "write", "scan")
+
+
+def _rate_limits(raw: str) -> tuple[bool, tuple[tuple[str, str], ...]]:
+    """REGISTRY_RATE_LIMITS: `off`, or `kind=limit` pairs separated by `,` (e.g. `verify=5000 per minute`)."""
+    raw = raw.strip()
+    if raw.lower() == "off":
+        return False, ()
+    pairs = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        kind, _, limit = part.partition("=")
+        if kind.strip() not in LIMIT_KINDS or not limit.strip():
+            raise ConfigError(
+                f"REGISTRY_RATE_LIMITS={raw!r}: expected 'off' or kind=limit pairs with kinds {', '.join(LIMIT_KINDS)}"
+            )
+        pairs.append((kind.strip(), limit.strip()))
+    return True, tuple(pairs)
+
+
 def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build settings from the environment (or `env`), then apply explicit overrides.
 
@@ -124,6 +144,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     if redis_url is not None:
         _check_url("REGISTRY_REDIS_URL", redis_url, ("redis", "rediss", "memory"))
     max_len = get("max_content_length")
+    limits_enabled, limits = _rate_limits(env.get("REGISTRY_RATE_LIMITS", ""))
+    if "rate_limits" in overrides:
+        limits = tuple(dict(overrides["rate_limits"] or {}).items())  # type: ignore[call-overload]
+    if "rate_limits_enabled" in overrides:
+        limits_enabled = bool(overrides["rate_limits_enabled"])
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -133,8 +158,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         secret_key=get("secret_key") or _secret_key(data_dir),
         redis_url=redis_url,
         testing=bool(overrides.get("testing", False)),
-        rate_limits=tuple(dict(overrides.get("rate_limits") or {}).items()),  # type: ignore[call-overload]
-        rate_limits_enabled=bool(overrides.get("rate_limits_enabled", True)),
+        rate_limits=limits,
+        rate_limits_enabled=limits_enabled,
         rate_limit_prefix=str(overrides.get("rate_limit_prefix", "registry")),
         max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len) if max_len else Settings.max_content_length,
     )

@@ -93,6 +93,7 @@ def app(_app: Flask) -> Iterator[Flask]:
     from registry.signing import service
 
     service._signers.clear()
+    service.forget_active_key()
     cache = _app.extensions.get("registry.public_keys")
     if cache is not None:
         cache.invalidate()

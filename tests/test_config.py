@@ -39,3 +39,11 @@ def test_the_app_refuses_to_start_with_a_typo(tmp_path, monkeypatch):
     monkeypatch.setenv("REGISTRY_KEYSDIR", "x")
     with pytest.raises(ConfigError, match="REGISTRY_KEYSDIR"):
         create_app({"data_dir": tmp_path})
+
+
+def test_rate_limits_can_be_tuned_or_switched_off(tmp_path):
+    s = load_settings({"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_RATE_LIMITS": "verify=5000 per minute"})
+    assert s.rate_limits_enabled and dict(s.rate_limits) == {"verify": "5000 per minute"}
+    assert not load_settings({"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_RATE_LIMITS": "off"}).rate_limits_enabled
+    with pytest.raises(ConfigError, match="REGISTRY_RATE_LIMITS"):
+        load_settings({"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_RATE_LIMITS": "search=1 per second"})

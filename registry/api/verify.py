@@ -14,7 +14,7 @@ from registry.certificates.chain import format_time
 from registry.certificates.schemas import field_errors
 from registry.db import get_session, utcnow
 from registry.errors import RegistryError, ValidationError
-from registry.signing.service import active_key, load_signer
+from registry.signing.service import cached_active_kid, load_signer
 from registry.verification import current_verifier
 from registry.verification.receipts import check_receipt, sign_receipt
 from registry.verification.schemas import ReceiptCheckIn, VerifyIn
@@ -36,12 +36,11 @@ def parse(model: type[VerifyIn] | type[ReceiptCheckIn]):  # type: ignore[no-unty
 
 def verify_items(items: list[str], as_of: dt.date | None) -> dict[str, object]:
     """Verify every input and sign a receipt over the results (shared by the API and the /verify page)."""
-    key = active_key(get_session())
-    if key is None:
+    kid = cached_active_kid(get_session())
+    if kid is None:
         raise NoSigningKey("the registry has no signing key for receipts", "登记簿没有可用于签发回执的密钥")
-    signer = load_signer(current_app.config["SETTINGS"], key.kid)
-    verifier = current_verifier()
-    results = [verifier.verify(item, as_of).to_dict() for item in items]
+    signer = load_signer(current_app.config["SETTINGS"], kid)
+    results = [r.to_dict() for r in current_verifier().verify_many(items, as_of)]
     checked_at = format_time(utcnow().replace(microsecond=0)).replace(".000000Z", "Z")
     as_of_text = as_of.isoformat() if as_of else None
     receipt = sign_receipt(signer, current_app.config["BASE_URL"], checked_at, as_of_text, results)

@@ -7,9 +7,12 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from sqlalchemy import select
+
 from registry.api.auth import Caller, body_required, request_id
 from registry.api.idempotency import fingerprint, remember, replay
 from registry.api.representations import certificate_json
+from registry.certificates.models import Certificate
 from registry.certificates.schemas import CertificateIn, parse_certificate, parse_event
 from registry.certificates.service import Register
 from registry.certificates.validation import today
@@ -74,7 +77,9 @@ def issue(caller: Caller) -> ResponseReturnValue:
     items, batch = _parse_items(json_body())
     session = get_session()
     register = Register(session, caller.actor, body=caller.body, minter=current_minter())
-    result = register.issue_many(enumerate(items), caller.body, keep=True)
+    # The bulk path: set-based inserts instead of an ORM object per row (a 1,000-item batch in
+    # well under a second); the stored certificates are read back in one query below.
+    result = register.issue_many(enumerate(items), caller.body, keep=False)
     if result.errors:
         prefix = (lambda i: f"items[{i}].") if batch else (lambda i: "")
         error = ValidationError([FieldError(prefix(i) + e.field, e.message, e.message_zh) for i, e in result.errors])
@@ -84,7 +89,8 @@ def issue(caller: Caller) -> ResponseReturnValue:
     _after_write()
     commit(session)
     base_url, day = current_app.config["BASE_URL"], today()
-    docs = [certificate_json(c, base_url, day) for c in result.certificates]
+    stored = {c.number: c for c in session.scalars(select(Certificate).where(Certificate.number.in_([i.number for i in items])))}
+    docs = [certificate_json(stored[i.number], base_url, day) for i in items]
     status = 201 if result.created else 200
     response = jsonify({"items": docs, "created": result.created, "unchanged": result.unchanged} if batch else docs[0])
     response.status_code = status

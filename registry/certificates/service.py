@@ -180,6 +180,7 @@ class Register:
         body: CertificationBody | None = None,
         *,
         keep: bool = True,
+        release: bool = False,
         chunk: int = 500,
         on_item: Callable[[], None] | None = None,
     ) -> BatchResult:
@@ -195,7 +196,8 @@ class Register:
         result = BatchResult()
         seen: dict[str, int] = {}
         buffer: list[tuple[int, CertificateIn | ValidationError]] = []
-        # Imports (keep=False) write through the bulk path: same checks, same rows, no ORM per row.
+        # keep=False writes through the bulk path (same checks, same rows, no ORM object per row)
+        # and returns no objects; release=True also empties the session after each chunk.
         bulk: list[tuple[CertificateIn, Scheme, dt.date]] = []
 
         def drain() -> None:
@@ -257,7 +259,7 @@ class Register:
                     write_bulk(self, body, bulk)
                 self.session.flush()
             bulk.clear()
-            if not keep:
+            if release:
                 # Long imports: keep memory flat by letting go of what is already flushed.
                 self.session.expunge_all()
                 self._head = None

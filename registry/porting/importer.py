@@ -156,7 +156,7 @@ def import_issuances(
                 except ValidationError as exc:
                     yield line, exc
 
-        result = register.issue_many(parsed(), body, keep=False, on_item=on_row)
+        result = register.issue_many(parsed(), body, keep=False, release=True, on_item=on_row)
     report.created, report.unchanged = result.created, result.unchanged
     report.errors = sorted(parse_errors + result.errors, key=lambda e: e[0])
     if report.errors:

@@ -17,6 +17,7 @@ MAX_QUERY = 200
 # A term in more than this share of documents (有限公司, 公司, co, ltd ...) decides almost
 # nothing but costs a posting list as long as the index; dropping it keeps queries fast.
 COMMON_SHARE = 0.2
+MAX_TERMS = 4
 _NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9/-]{1,39}$")
 _LATIN = re.compile(r"[a-z0-9]+")
 # Longer runs are names being typed out, not scope phrases; skipping the scope match for them
@@ -64,7 +65,11 @@ def _prune(searcher: Any, fieldname: str, terms: list[str]) -> list[str]:
     total = max(searcher.doc_count(), 1)
     freq = {t: searcher.doc_frequency(fieldname, t) for t in terms}
     kept = [t for t in terms if freq[t] <= total * COMMON_SHARE]
-    return kept or [min(terms, key=lambda t: freq[t])]
+    if not kept:
+        return [min(terms, key=lambda t: freq[t])]
+    # The rarest few terms already pin a name down; intersecting every posting list of a long
+    # name costs far more than it filters (any extra matches rank below the exact one).
+    return sorted(kept, key=lambda t: freq[t])[:MAX_TERMS]
 
 
 def _all(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Query:

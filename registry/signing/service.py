@@ -84,6 +84,7 @@ def _new_key(session: Session, settings: Settings) -> SigningKey:
     key = SigningKey(kid=kid, public_key=public_key_to_b64(public_key), created_at=utcnow())
     session.add(key)
     session.flush()
+    forget_active_key()
     return key
 
 
@@ -106,6 +107,7 @@ def revoke_key(session: Session, kid: str) -> SigningKey:
         if key.retired_at is None:
             key.retired_at = key.revoked_at
     session.flush()
+    forget_active_key()
     return key
 
 
@@ -125,6 +127,25 @@ def load_signer(settings: Settings, kid: str) -> KeyFileSigner:
             signer = KeyFileSigner.from_file(settings.keys_dir, kid, _passphrase(settings))
             _signers[kid] = signer
         return signer
+
+
+_active: tuple[float, str | None] = (-1e9, None)
+
+
+def forget_active_key() -> None:
+    """Make the next receipt re-read the active key (after generate, rotate or revoke)."""
+    global _active
+    _active = (-1e9, None)
+
+
+def cached_active_kid(session: Session, ttl: float = 5.0) -> str | None:
+    """The active key's kid, re-read every few seconds (receipts are signed on every verify call)."""
+    global _active
+    now = time.monotonic()
+    if now - _active[0] > ttl:
+        key = active_key(session)
+        _active = (now, key.kid if key else None)
+    return _active[1]
 
 
 def minter_for(session: Session, settings: Settings, *, required: bool = True) -> TokenMinter | None:

@@ -84,9 +84,34 @@ class Verifier:
 
     def __init__(self, session: Session, origin: str, keys: PublicKeyCache, *, detail: bool = False) -> None:
         self.detail = detail
+        self._known: dict[str, Certificate | None] = {}
         self.session = session
         self.origin = normalise_origin(origin)
         self.keys = keys
+
+    def verify_many(self, texts: list[str], as_of: dt.date | None = None) -> list[Verification]:
+        """Verdicts for many inputs, in order, reading every certificate they name in one query."""
+        numbers = set()
+        for text in texts:
+            parsed = parse_mark_input(text) if isinstance(text, str) and len(text) <= MAX_INPUT_CHARS else None
+            if parsed is None:
+                continue
+            if parsed.token is not None:
+                try:
+                    numbers.add(decode_token(parsed.token).claims.number)
+                except TokenFormatError:
+                    continue
+            elif parsed.number and NUMBER_RE.match(parsed.number):
+                numbers.add(parsed.number)
+        if numbers:
+            found = {c.number: c for c in self.session.scalars(select(Certificate).where(Certificate.number.in_(numbers)))}
+            self._known = {n: found.get(n) for n in numbers}
+        return [self.verify(text, as_of) for text in texts]
+
+    def _find(self, number: str) -> Certificate | None:
+        if number in self._known:
+            return self._known[number]
+        return find_certificate(self.session, number)
 
     def verify(self, text: str, as_of: dt.date | None = None) -> Verification:
         """The verdict for one input; never raises for any input text."""
@@ -142,7 +167,7 @@ class Verifier:
         )
 
     def _from_register(self, text: str, number: str, as_of: dt.date | None, result: Verification) -> Verification:
-        cert = find_certificate(self.session, number)
+        cert = self._find(number)
         if cert is None:
             result.verdict = "not_found"
             if result.signature == "valid":

@@ -31,6 +31,13 @@ def _render(kind: str, payload: str, star_level: int, scheme: str, number: str, 
 
 
 def _mark(number: str, kind: str, size: int) -> Response:
+    asked = request.args.get("v", "")
+    if asked and request.if_none_match.contains(f"{asked}-{kind}-{size}"):
+        # A versioned mark URL never changes: the client's copy is good without a database read.
+        response = Response(status=304)
+        response.set_etag(f"{asked}-{kind}-{size}")
+        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        return response
     cert = get_certificate(get_session(), number)
     if not cert.token:
         raise Conflict(f"certificate {cert.number} has no signed mark yet", f"证书 {cert.number} 尚无签名标志")
