@@ -38,7 +38,11 @@ def free_port() -> int:
 def flask(env: dict[str, str], *args: str) -> str:
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "registry", *args],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -84,18 +88,29 @@ def latency(port: int, path: str, body: bytes, runs: int) -> list[float]:
 def http_benchmarks(seconds: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        env = dict(os.environ, REGISTRY_DATA_DIR=f"{tmp}/data", REGISTRY_KEYS_DIR=f"{tmp}/keys",
-                   REGISTRY_BASE_URL=f"http://127.0.0.1:{port}", PORT=str(port),
-                   REGISTRY_RATE_LIMITS="off")
+        env = dict(
+            os.environ,
+            REGISTRY_DATA_DIR=f"{tmp}/data",
+            REGISTRY_KEYS_DIR=f"{tmp}/keys",
+            REGISTRY_BASE_URL=f"http://127.0.0.1:{port}",
+            PORT=str(port),
+            REGISTRY_RATE_LIMITS="off",
+        )
         env.pop("REGISTRY_DATABASE_URL", None)
         for args in (("db", "upgrade"), ("schemes", "load"), ("keys", "generate"), ("demo", "seed", "--count", "500")):
             flask(env, *args)
         export = flask(env, "export", "-")
-        token = next(json.loads(line)["token"] for line in export.splitlines()
-                     if '"kind":"certificate"' in line and '"status":"valid"' in line)
+        token = next(
+            json.loads(line)["token"]
+            for line in export.splitlines()
+            if '"kind":"certificate"' in line and '"status":"valid"' in line
+        )
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--preload", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             for _ in range(100):
@@ -116,10 +131,14 @@ def http_benchmarks(seconds: float) -> None:
     ratio = single / health
     p50 = statistics.median(times)
     print(f"GET /healthz: {health:,.0f} req/s (baseline)")
-    print(f"POST /api/v1/verify, 1 item: {single:,.0f} req/s; ratio {ratio:.2f} "
-          f"(target >= 0.40: {'met' if ratio >= 0.4 else 'MISSED'})")
-    print(f"POST /api/v1/verify, 1,000 items: p50 {p50:.0f} ms, max {max(times):.0f} ms "
-          f"(target p50 <= 300 ms: {'met' if p50 <= 300 else 'MISSED'})")
+    print(
+        f"POST /api/v1/verify, 1 item: {single:,.0f} req/s; ratio {ratio:.2f} "
+        f"(target >= 0.40: {'met' if ratio >= 0.4 else 'MISSED'})"
+    )
+    print(
+        f"POST /api/v1/verify, 1,000 items: p50 {p50:.0f} ms, max {max(times):.0f} ms "
+        f"(target p50 <= 300 ms: {'met' if p50 <= 300 else 'MISSED'})"
+    )
 
 
 def scratch_postgres(url: str) -> str:
@@ -144,6 +163,8 @@ def scratch_postgres(url: str) -> str:
 
 
 def in_process_benchmarks() -> None:
+    import random
+
     from registry import create_app
     from registry.bodies.service import create_body, issue_key
     from registry.cli.db import upgrade
@@ -152,8 +173,6 @@ def in_process_benchmarks() -> None:
     from registry.schemes.service import load_schemes, read_scheme_file
     from registry.signing.service import generate_key
 
-    import random
-
     urls = [("SQLite", None)]
     if os.environ.get("REGISTRY_TEST_DATABASE_URL"):
         urls.append(("PostgreSQL", scratch_postgres(os.environ["REGISTRY_TEST_DATABASE_URL"])))
@@ -161,8 +180,15 @@ def in_process_benchmarks() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             url = url or f"sqlite:///{tmp}/bench.sqlite3"
             upgrade(url)
-            app = create_app({"data_dir": tmp, "database_url": url, "keys_dir": f"{tmp}/keys",
-                              "base_url": "https://registry.example.cn", "rate_limits_enabled": False})
+            app = create_app(
+                {
+                    "data_dir": tmp,
+                    "database_url": url,
+                    "keys_dir": f"{tmp}/keys",
+                    "base_url": "https://registry.example.cn",
+                    "rate_limits_enabled": False,
+                }
+            )
             with app.app_context():
                 session = get_session()
                 load_schemes(session, read_scheme_file())
@@ -172,12 +198,23 @@ def in_process_benchmarks() -> None:
                 commit(session)
             rng = random.Random(3)
             tag = f"{random.randint(0, 99999):05d}"
-            items = [{
-                "number": f"B{tag}-{i:06d}", "scheme": "BJ-RETAIL-SQ", "star_level": 4, "score": 900,
-                "scope_zh": "便利店零售服务", "issued": "2025-06-01",
-                "holder": {"name_zh": f"北京第{i}号便利店有限公司", "credit_code": credit_code(rng, "110105"),
-                           "region": "110105", "business_type": "convenience_store"},
-            } for i in range(1000)]
+            items = [
+                {
+                    "number": f"B{tag}-{i:06d}",
+                    "scheme": "BJ-RETAIL-SQ",
+                    "star_level": 4,
+                    "score": 900,
+                    "scope_zh": "便利店零售服务",
+                    "issued": "2025-06-01",
+                    "holder": {
+                        "name_zh": f"北京第{i}号便利店有限公司",
+                        "credit_code": credit_code(rng, "110105"),
+                        "region": "110105",
+                        "business_type": "convenience_store",
+                    },
+                }
+                for i in range(1000)
+            ]
             client = app.test_client()
             headers = {"Authorization": f"Bearer {key}"}
             start = time.perf_counter()
@@ -189,9 +226,11 @@ def in_process_benchmarks() -> None:
                 client.get("/healthz")
             health_ms = (time.perf_counter() - health_start) / 200 * 1000
             rate = 1000 / elapsed
-            print(f"[{label}] 1,000-item batch issuance (signed, hash-chained): {elapsed * 1000:.0f} ms = "
-                  f"{rate:,.0f} items/s; /healthz in process {health_ms:.2f} ms "
-                  f"(target >= 1,000 items/s: {'met' if rate >= 1000 else 'MISSED'})")
+            print(
+                f"[{label}] 1,000-item batch issuance (signed, hash-chained): {elapsed * 1000:.0f} ms = "
+                f"{rate:,.0f} items/s; /healthz in process {health_ms:.2f} ms "
+                f"(target >= 1,000 items/s: {'met' if rate >= 1000 else 'MISSED'})"
+            )
             if label == "SQLite":
                 number = items[0]["number"]
                 mark = client.get(f"/api/v1/certificates/{number}").json["mark_url"]
@@ -201,11 +240,17 @@ def in_process_benchmarks() -> None:
                 runs = 500
                 start = time.perf_counter()
                 for _ in range(runs):
-                    assert client.get(f"/certificates/{number}/mark.png?size=512&v={version}",
-                                      headers={"If-None-Match": etag}).status_code == 304
+                    assert (
+                        client.get(
+                            f"/certificates/{number}/mark.png?size=512&v={version}", headers={"If-None-Match": etag}
+                        ).status_code
+                        == 304
+                    )
                 cached_ms = (time.perf_counter() - start) / runs * 1000
-                print(f"cached mark (304): {cached_ms:.2f} ms per request vs /healthz {health_ms:.2f} ms; "
-                      f"ratio {cached_ms / health_ms:.1f} (target <= 1 ms: {'met' if cached_ms <= 1 else 'MISSED'})")
+                print(
+                    f"cached mark (304): {cached_ms:.2f} ms per request vs /healthz {health_ms:.2f} ms; "
+                    f"ratio {cached_ms / health_ms:.1f} (target <= 1 ms: {'met' if cached_ms <= 1 else 'MISSED'})"
+                )
 
 
 if __name__ == "__main__":

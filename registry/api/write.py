@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-
 from sqlalchemy import select
 
 from registry.api.auth import Caller, body_required, request_id
@@ -16,8 +15,9 @@ from registry.certificates.models import Certificate
 from registry.certificates.schemas import CertificateIn, parse_certificate, parse_event
 from registry.certificates.service import Register
 from registry.certificates.validation import today
-from registry.db import after_commit, commit, get_session
+from registry.db import commit, get_session
 from registry.errors import FieldError, RegistryError, ValidationError
+from registry.search import schedule_sync
 from registry.signing.service import current_minter
 
 bp = Blueprint("api_write", __name__, url_prefix="/api/v1")
@@ -43,10 +43,8 @@ def json_body() -> Any:
 
 
 def _after_write() -> None:
-    """Schedule what follows a committed write (search index catch-up, ...)."""
-    session = get_session()
-    for hook in current_app.extensions.get("registry.write_hooks", []):
-        after_commit(session, hook)
+    """Schedule what follows a committed write: the search index catches up at once."""
+    schedule_sync(get_session())
 
 
 def _parse_items(data: Any) -> tuple[list[CertificateIn], bool]:
@@ -89,7 +87,10 @@ def issue(caller: Caller) -> ResponseReturnValue:
     _after_write()
     commit(session)
     base_url, day = current_app.config["BASE_URL"], today()
-    stored = {c.number: c for c in session.scalars(select(Certificate).where(Certificate.number.in_([i.number for i in items])))}
+    stored = {
+        c.number: c
+        for c in session.scalars(select(Certificate).where(Certificate.number.in_([i.number for i in items])))
+    }
     docs = [certificate_json(stored[i.number], base_url, day) for i in items]
     status = 201 if result.created else 200
     response = jsonify({"items": docs, "created": result.created, "unchanged": result.unchanged} if batch else docs[0])
