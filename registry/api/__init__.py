@@ -49,6 +49,10 @@ def init_app(app: Flask) -> None:
         errors.log.exception("unhandled error")
         return html_error_page(500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。")
 
+    from registry.api.caching import init_app as init_caching
+
+    init_caching(app)
+
     app.register_error_handler(RegistryError, on_registry_error)
     app.register_error_handler(HTTPException, on_http_error)
     app.register_error_handler(Exception, on_unexpected)

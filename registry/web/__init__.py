@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from registry.web.i18n import current_lang, lang_url, pick
+from registry.web import i18n
 
 
 def init_app(app: Flask) -> None:
-    """Register the site's blueprint and template helpers."""
+    """Register the site's blueprints, message catalogs and template helpers."""
+    i18n.init_app(app)
     from registry.web.views import bp
 
     app.register_blueprint(bp)
@@ -32,5 +33,12 @@ def init_app(app: Flask) -> None:
     from registry.web.search import highlight
 
     app.register_blueprint(search_bp)
-    app.jinja_env.globals.update(current_lang=current_lang, pick=pick, lang_url=lang_url)
+    app.jinja_env.globals.update(
+        current_lang=i18n.current_lang,
+        pick=i18n.pick,
+        lang_url=i18n.lang_url,
+        verdict_names=i18n.VERDICT_NAMES,
+        verdict_words=i18n.VERDICT_WORDS,
+        event_names=i18n.EVENT_NAMES,
+    )
     app.jinja_env.filters["highlight"] = highlight

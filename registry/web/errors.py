@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext, lazy_gettext
 
 from registry.web.i18n import current_lang
 
 TITLES = {
-    400: ("请求有误", "Bad request"),
-    401: ("需要登录", "Unauthorized"),
-    403: ("无权访问", "Forbidden"),
-    404: ("未找到", "Not found"),
-    405: ("不支持的操作", "Method not allowed"),
-    409: ("状态冲突", "Conflict"),
-    413: ("内容过大", "Too large"),
-    422: ("输入有误", "Invalid input"),
-    429: ("请求过于频繁", "Too many requests"),
-    500: ("服务器错误", "Server error"),
+    400: lazy_gettext("Bad request"),
+    401: lazy_gettext("Unauthorized"),
+    403: lazy_gettext("Forbidden"),
+    404: lazy_gettext("Not found"),
+    405: lazy_gettext("Method not allowed"),
+    409: lazy_gettext("Conflict"),
+    413: lazy_gettext("Too large"),
+    422: lazy_gettext("Invalid input"),
+    429: lazy_gettext("Too many requests"),
+    500: lazy_gettext("Server error"),
 }
 
 
 def html_error_page(status: int, detail: str, detail_zh: str) -> tuple[str, int]:
     """Render the error page for `status`."""
-    zh, en = TITLES.get(status, ("出错了", "Error"))
-    lang = current_lang()
+    title = TITLES.get(status)
     return (
         render_template(
             "error.html",
             status=status,
-            title=en if lang == "en" else zh,
-            detail=detail if lang == "en" or not detail_zh else detail_zh,
+            title=str(title) if title is not None else gettext("Error"),
+            # The detail comes with the exception in both languages, like any stored bilingual text.
+            detail=detail if current_lang() == "en" or not detail_zh else detail_zh,
         ),
         status,
     )

@@ -1,10 +1,20 @@
-"""The page language: `?lang=`, then Accept-Language, then Chinese."""
+"""The page language (`?lang=`, then Accept-Language, then Chinese) and its message catalogs."""
 
 from __future__ import annotations
 
-from flask import request
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import Babel, lazy_gettext, lazy_pgettext
 
 LANGUAGES = ("zh", "en")
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def init_app(app: Flask) -> None:
+    """Serve UI strings from the message catalogs in `translations/`, in the page language."""
+    # Messages are English; the `zh` catalog holds the Chinese, and English needs no catalog.
+    Babel(app, default_locale="zh", default_translation_directories=str(TRANSLATIONS), locale_selector=current_lang)
 
 
 def current_lang() -> str:
@@ -17,7 +27,10 @@ def current_lang() -> str:
 
 
 def pick(zh: str, en: str) -> str:
-    """The text in the current language (falling back to Chinese when no English exists)."""
+    """A stored bilingual value in the current language (Chinese when no English exists).
+
+    For data kept in two fields (names, scopes, reasons); UI text goes through the catalogs.
+    """
     return en if current_lang() == "en" and en else zh
 
 
@@ -33,10 +46,34 @@ def lang_url(lang: str) -> str:
         return url_for("web.home", lang=lang)
 
 
+# A status as a search filter or chart category ("撤销").
 VERDICT_NAMES = {
-    "valid": ("有效", "Valid"),
-    "suspended": ("暂停", "Suspended"),
-    "revoked": ("撤销", "Revoked"),
-    "withdrawn": ("注销", "Withdrawn"),
-    "expired": ("过期", "Expired"),
+    "valid": lazy_gettext("Valid"),
+    "suspended": lazy_gettext("Suspended"),
+    "revoked": lazy_gettext("Revoked"),
+    "withdrawn": lazy_gettext("Withdrawn"),
+    "expired": lazy_gettext("Expired"),
+}
+
+# The verdict on one certificate, as its page, scan page and bulk check state it ("已撤销").
+VERDICT_WORDS = {
+    "valid": lazy_pgettext("verdict", "Valid"),
+    "suspended": lazy_pgettext("verdict", "Suspended"),
+    "revoked": lazy_pgettext("verdict", "Revoked"),
+    "withdrawn": lazy_pgettext("verdict", "Withdrawn"),
+    "expired": lazy_pgettext("verdict", "Expired"),
+    "not_found": lazy_pgettext("verdict", "Not found"),
+    "forged": lazy_pgettext("verdict", "Forged"),
+}
+
+EVENT_NAMES = {
+    "issue": lazy_pgettext("event", "Issued"),
+    "suspend": lazy_pgettext("event", "Suspended"),
+    "reinstate": lazy_pgettext("event", "Reinstated"),
+    "revoke": lazy_pgettext("event", "Revoked"),
+    "withdraw": lazy_pgettext("event", "Withdrawn"),
+    "renew": lazy_pgettext("event", "Renewed"),
+    "amend": lazy_pgettext("event", "Amended"),
+    "surveillance": lazy_pgettext("event", "Surveillance"),
+    "remark": lazy_pgettext("event", "Mark re-signed"),
 }

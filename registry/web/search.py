@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext, ngettext
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -26,14 +27,18 @@ from registry.web.i18n import VERDICT_NAMES, current_lang, pick
 bp = Blueprint("web_search", __name__)
 
 FACET_TITLES = {
-    "scheme": ("认证方案", "Scheme"),
-    "stars": ("星级", "Star level"),
-    "status": ("状态", "Status"),
-    "body": ("认证机构", "Certification body"),
-    "region": ("地区", "Region"),
-    "business_type": ("行业类型", "Business type"),
+    "scheme": lazy_gettext("Scheme"),
+    "stars": lazy_gettext("Star level"),
+    "status": lazy_gettext("Status"),
+    "body": lazy_gettext("Certification body"),
+    "region": lazy_gettext("Region"),
+    "business_type": lazy_gettext("Business type"),
 }
-SORT_NAMES = {"relevance": ("相关度", "Relevance"), "stars": ("星级", "Star level"), "expires": ("到期日", "Expiry")}
+SORT_NAMES = {
+    "relevance": lazy_gettext("Relevance"),
+    "stars": lazy_gettext("Star level"),
+    "expires": lazy_gettext("Expiry"),
+}
 
 
 def highlight(text: str, terms: tuple[str, ...] | list[str]) -> Markup:
@@ -52,10 +57,11 @@ def highlight(text: str, terms: tuple[str, ...] | list[str]) -> Markup:
 
 
 def facet_label(name: str, value: str, names: dict[str, dict[str, tuple[str, str]]]) -> str:
+    """A facet value as the reader sees it: UI words from the catalogs, names from the register."""
     if name == "stars":
-        return pick(f"{value} 星", f"{value} star" + ("s" if value != "1" else ""))
+        return ngettext("%(num)s star", "%(num)s stars", int(value))
     if name == "status":
-        return pick(*VERDICT_NAMES.get(value, (value, value)))
+        return str(VERDICT_NAMES.get(value, value))
     if name == "region":
         return region_name(value, current_lang())
     if name == "business_type":
@@ -102,7 +108,6 @@ def search() -> ResponseReturnValue:
         facet_label=facet_label,
         sorts=[(s, SORT_NAMES[s]) for s in SORTS],
         business_types=BUSINESS_TYPES,
-        verdict_names=VERDICT_NAMES,
         region_name=region_name,
         today=today(),
     )

@@ -7,21 +7,21 @@ import datetime as dt
 import io
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
 
 from registry.api.keys import jwks_document
 from registry.api.verify import verify_items
 from registry.verification.bulk_input import decode_upload, items_from_csv, items_from_text, limit_items
 from registry.verification.receipts import check_receipt
-from registry.web.i18n import pick
 
 bp = Blueprint("verify_page", __name__)
 
 CSV_COLUMNS = ("input", "number", "verdict", "star_level", "status", "signature", "mark_current", "reason", "reason_zh")
 
 
-def _form_error(message_zh: str, message_en: str, status: int = 400) -> tuple[str, int]:
-    return render_template("verify.html", error=pick(message_zh, message_en), result=None, form=request.form), status
+def _form_error(message: str, status: int = 400) -> tuple[str, int]:
+    return render_template("verify.html", error=message, result=None, form=request.form), status
 
 
 @bp.get("/verify")
@@ -36,7 +36,7 @@ def check() -> ResponseReturnValue:
     if upload is not None and upload.filename:
         items += items_from_csv(decode_upload(upload.read()))
     if not items:
-        return _form_error("请粘贴证书编号或上传 CSV 文件。", "Paste certificate numbers or upload a CSV file.")
+        return _form_error(_("Paste certificate numbers or upload a CSV file."))
     items, dropped = limit_items(items)
     as_of = None
     raw_day = request.form.get("as_of", "").strip()
@@ -44,7 +44,7 @@ def check() -> ResponseReturnValue:
         try:
             as_of = dt.date.fromisoformat(raw_day)
         except ValueError:
-            return _form_error("日期格式应为 YYYY-MM-DD。", "The date must be in the form YYYY-MM-DD.")
+            return _form_error(_("The date must be in the form YYYY-MM-DD."))
     result = verify_items(items, as_of)
     return render_template("verify.html", result=result, dropped=dropped, error=None, form=request.form)
 
@@ -58,7 +58,7 @@ def _receipt_payload() -> dict[str, object] | None:
 def results_csv() -> ResponseReturnValue:
     payload = _receipt_payload()
     if payload is None:
-        return _form_error("回执无效或已被修改。", "The receipt is not valid or was altered.")
+        return _form_error(_("The receipt is not valid or was altered."))
     out = io.StringIO()
     # A BOM so that Excel opens the UTF-8 file with Chinese text intact.
     out.write("\ufeff")
@@ -90,7 +90,7 @@ def _cell(value: object) -> str:
 def receipt_download() -> ResponseReturnValue:
     payload = _receipt_payload()
     if payload is None:
-        return _form_error("回执无效或已被修改。", "The receipt is not valid or was altered.")
+        return _form_error(_("The receipt is not valid or was altered."))
     stamp = str(payload.get("checked_at", "")).replace(":", "").replace("-", "")
     return Response(
         request.form["receipt"].strip() + "\n",

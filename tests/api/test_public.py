@@ -109,3 +109,16 @@ def test_unknown_pages_are_friendly_html(client):
     r = client.get("/no-such-page?lang=en")
     assert r.status_code == 404 and r.mimetype == "text/html"
     assert "Back to the home page" in r.get_data(as_text=True)
+
+
+def test_public_reads_are_cacheable_and_open_to_other_origins(client, session, body):
+    cert = issue(session, body)
+    url = f"/api/v1/certificates/{cert.number}"
+    r = client.get(url)
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert r.headers["Cache-Control"] == "public, max-age=60" and r.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    assert client.get("/api/v1/schemes").headers["Cache-Control"] == "public, max-age=3600"
+    missing = client.get("/api/v1/certificates/NOPE-0001")
+    assert missing.status_code == 404 and "ETag" not in missing.headers
