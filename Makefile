@@ -6,8 +6,9 @@ WORKERS ?= 2
 export REGISTRY_DATA_DIR ?= instance
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app registry
+TRANSLATIONS := registry/web/translations
 
-.PHONY: run test setup setup-dev lint bench clean
+.PHONY: run test setup setup-dev lint bench translations clean
 
 # Re-install only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt
@@ -45,6 +46,12 @@ test: setup-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check registry tests bench migrations
 	$(BIN)/ruff format --check registry tests bench migrations
+
+# After changing UI strings: refresh the template and the zh catalog, translate, run again, commit all three files.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --project="Service Certificate Registry" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 bench: $(VENV)/.installed-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, request
-from flask_babel import Babel, lazy_gettext, lazy_pgettext
+from flask_babel import Babel, lazy_gettext, lazy_pgettext, refresh
 
 LANGUAGES = ("zh", "en")
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -15,6 +15,9 @@ def init_app(app: Flask) -> None:
     """Serve UI strings from the message catalogs in `translations/`, in the page language."""
     # Messages are English; the `zh` catalog holds the Chinese, and English needs no catalog.
     Babel(app, default_locale="zh", default_translation_directories=str(TRANSLATIONS), locale_selector=current_lang)
+    # Flask-Babel caches the locale on `g`, which requests share when an app context is already
+    # pushed around them (as in tests): choose it afresh for every request.
+    app.before_request(refresh)
 
 
 def current_lang() -> str:

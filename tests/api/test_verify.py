@@ -25,7 +25,8 @@ def test_mixed_inputs_one_result_each_in_order(client, session, body, minter):
     b = issue(session, body, minter)
     Register(session, Actor("t"), body=body, minter=minter).apply(b.number, EventIn(type="suspend", reason="投诉"))
     commit(session)
-    items = [a.number, f" https://REGISTRY.EXAMPLE.CN/V/{b.token} ", "NOPE-0000", a.token[:-2] + "AA", a.number.lower()]
+    altered = a.token[:-10] + ("B" if a.token[-10] != "B" else "C") + a.token[-9:]  # a changed signature byte
+    items = [a.number, f" https://REGISTRY.EXAMPLE.CN/V/{b.token} ", "NOPE-0000", altered, a.number.lower()]
     r = client.post("/api/v1/verify", json={"items": items})
     assert r.status_code == 200
     results = r.json["results"]
