@@ -123,6 +123,16 @@ def body(session: Session) -> CertificationBody:
     return b
 
 
+@pytest.fixture
+def minter(app: Flask, session: Session):  # type: ignore[no-untyped-def]
+    """A signing key for the register, and the minter that signs marks with it."""
+    from registry.signing import service
+
+    service.generate_key(session, app.config["SETTINGS"])
+    commit(session)
+    return service.current_minter()
+
+
 _counter = iter(range(1, 10**9))
 
 

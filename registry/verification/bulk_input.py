@@ -13,6 +13,10 @@ HEADER_WORDS = ("证书编号", "证书号", "编号", "number", "certificate", 
 _URLISH = re.compile(r"^\s*https?://", re.IGNORECASE)
 
 
+class NoInputColumn(ValueError):
+    """The CSV has no column that holds certificate numbers or mark links."""
+
+
 def decode_upload(data: bytes) -> str:
     """Text of an uploaded file: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
     try:
@@ -23,7 +27,9 @@ def decode_upload(data: bytes) -> str:
 
 def _looks_like_input(cell: str) -> bool:
     cell = cell.strip()
-    return bool(_URLISH.match(cell) or NUMBER_RE.match(cell.upper()) or re.fullmatch(r"[A-Za-z2-7]{60,}", cell))
+    # Real certificate numbers carry digits; a column of words ("Beijing") is not one.
+    number_like = bool(NUMBER_RE.match(cell.upper())) and any(c.isdigit() for c in cell)
+    return bool(_URLISH.match(cell) or number_like or re.fullmatch(r"[A-Za-z2-7]{60,}", cell))
 
 
 def items_from_csv(text: str) -> list[str]:
@@ -41,6 +47,8 @@ def items_from_csv(text: str) -> list[str]:
     if column is None:
         scores = [sum(1 for r in rows if i < len(r) and _looks_like_input(r[i])) for i in range(width)]
         column = max(range(width), key=lambda i: scores[i])
+        if scores[column] == 0:
+            raise NoInputColumn("no column of certificate numbers or mark links")
         if rows and not (column < len(rows[0]) and _looks_like_input(rows[0][column])):
             body = rows[1:]
     return [r[column].strip() for r in body if column < len(r) and r[column].strip()]

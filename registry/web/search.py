@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext, ngettext
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext, ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 

@@ -7,12 +7,12 @@ import datetime as dt
 import io
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from registry.api.keys import jwks_document
 from registry.api.verify import verify_items
-from registry.verification.bulk_input import decode_upload, items_from_csv, items_from_text, limit_items
+from registry.verification.bulk_input import NoInputColumn, decode_upload, items_from_csv, items_from_text, limit_items
 from registry.verification.receipts import check_receipt
 
 bp = Blueprint("verify_page", __name__)
@@ -34,7 +34,15 @@ def check() -> ResponseReturnValue:
     items = items_from_text(request.form.get("items", ""))
     upload = request.files.get("file")
     if upload is not None and upload.filename:
-        items += items_from_csv(decode_upload(upload.read()))
+        try:
+            items += items_from_csv(decode_upload(upload.read()))
+        except (NoInputColumn, csv.Error):
+            return _form_error(
+                _(
+                    "No column of certificate numbers or mark links was found in the file. Check that it is "
+                    "a CSV with a column of certificate numbers (a header such as 'number' helps)."
+                )
+            )
     if not items:
         return _form_error(_("Paste certificate numbers or upload a CSV file."))
     items, dropped = limit_items(items)

@@ -8,16 +8,8 @@ from registry.certificates.schemas import EventIn
 from registry.certificates.service import Actor, Register
 from registry.certificates.validation import today
 from registry.db import commit
-from registry.signing import service as keys
 from registry.verification.receipts import check_receipt
 from tests.conftest import issue
-
-
-@pytest.fixture
-def minter(app, session):
-    keys.generate_key(session, app.config["SETTINGS"])
-    commit(session)
-    return keys.current_minter()
 
 
 def test_mixed_inputs_one_result_each_in_order(client, session, body, minter):

@@ -10,18 +10,10 @@ from hypothesis import strategies as st
 from registry.certificates.schemas import EventIn
 from registry.certificates.service import Actor, Register
 from registry.db import commit
-from registry.signing import service as keys
 from registry.signing.keyring import InMemorySigner
 from registry.signing.service import TokenMinter
 from registry.verification import current_verifier
 from tests.conftest import BASE_URL, issue
-
-
-@pytest.fixture
-def minter(app, session):
-    keys.generate_key(session, app.config["SETTINGS"])
-    commit(session)
-    return keys.current_minter()
 
 
 @pytest.fixture

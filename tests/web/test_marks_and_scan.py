@@ -7,15 +7,7 @@ from PIL import Image
 from registry.certificates.schemas import EventIn
 from registry.certificates.service import Actor, Register
 from registry.db import commit
-from registry.signing import service as keys
 from tests.conftest import issue
-
-
-@pytest.fixture
-def minter(app, session):
-    keys.generate_key(session, app.config["SETTINGS"])
-    commit(session)
-    return keys.current_minter()
 
 
 def test_mark_png_decodes_to_the_verify_url_at_qr_version_7_or_less(client, session, body, minter):

@@ -4,19 +4,8 @@ import csv
 import io
 import re
 
-import pytest
-
-from registry.db import commit
-from registry.signing import service as keys
 from registry.verification.receipts import check_receipt
 from tests.conftest import issue
-
-
-@pytest.fixture
-def minter(app, session):
-    keys.generate_key(session, app.config["SETTINGS"])
-    commit(session)
-    return keys.current_minter()
 
 
 def token_of(client, lang="zh"):
@@ -68,3 +57,30 @@ def test_empty_and_bad_input_get_a_friendly_message(client, minter):
     )
     bad = client.post("/verify?lang=en", data={"csrf_token": csrf, "items": "A-0001", "as_of": "31/12/2024"})
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_data(as_text=True)
+
+
+def test_a_csv_without_a_number_column_gets_a_friendly_message(client, minter):
+    content = b"name,city\nAcme,Beijing\nFoo,Shanghai\n"
+    r = client.post(
+        "/verify?lang=en",
+        data={"csrf_token": token_of(client, "en"), "file": (io.BytesIO(content), "x.csv")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400 and "No column of certificate numbers" in r.get_data(as_text=True)
+
+
+def test_binary_junk_and_oversized_uploads_never_500(client, minter):
+    import os
+
+    junk = client.post(
+        "/verify",
+        data={"csrf_token": token_of(client), "file": (io.BytesIO(os.urandom(4096)), "x.bin")},
+        content_type="multipart/form-data",
+    )
+    assert junk.status_code in (200, 400)
+    huge = client.post(
+        "/verify?lang=en",
+        data={"csrf_token": token_of(client), "file": (io.BytesIO(b"A-0001\n" * 1_500_000), "big.csv")},
+        content_type="multipart/form-data",
+    )
+    assert huge.status_code == 413 and huge.mimetype == "text/html"

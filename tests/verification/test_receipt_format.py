@@ -1,0 +1,57 @@
+"""A receipt checked with nothing but the JWKS and docs/token-format.md (no registry code)."""
+
+import base64
+import json
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from registry.db import commit
+from registry.signing import service as keys
+from tests.conftest import issue
+
+
+def b64(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def independent_check(receipt, jwks):
+    """Per the document: header alg/typ/kid, then Ed25519 over the first two parts as sent."""
+    head, payload, signature = receipt.split(".")
+    header = json.loads(b64(head))
+    assert header["alg"] == "EdDSA" and header["typ"] == "scr-receipt+jws"
+    jwk = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+    Ed25519PublicKey.from_public_bytes(b64(jwk["x"])).verify(b64(signature), f"{head}.{payload}".encode())
+    return json.loads(b64(payload))
+
+
+@pytest.fixture
+def answer(app, client, session, body):
+    keys.generate_key(session, app.config["SETTINGS"])
+    commit(session)
+    cert = issue(session, body, keys.current_minter())
+    return client.post("/api/v1/verify", json={"items": [cert.number, "NOPE-0001"]}).json
+
+
+def test_a_receipt_verifies_with_the_jwks_alone(client, answer):
+    payload = independent_check(answer["receipt"], client.get("/.well-known/jwks.json").json)
+    assert payload["iss"] == "https://registry.example.cn"
+    assert payload["results"] == answer["results"] and payload["checked_at"] == answer["checked_at"]
+
+
+@pytest.mark.parametrize("field", ["iss", "checked_at", "as_of", "verdict", "star_level", "reason"])
+def test_any_change_to_the_payload_fails(client, answer, field):
+    jwks = client.get("/.well-known/jwks.json").json
+    head, payload, signature = answer["receipt"].split(".")
+    doc = json.loads(b64(payload))
+    if field in doc:
+        doc[field] = "2000-01-01" if field != "iss" else "https://evil.example"
+    else:
+        doc["results"][0][field] = {"verdict": "revoked", "star_level": 5, "reason": "x"}[field]
+    changed = base64.urlsafe_b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode().rstrip("=")
+    with pytest.raises(InvalidSignature):
+        independent_check(f"{head}.{changed}.{signature}", jwks)
+    assert (
+        client.post("/api/v1/receipts/verify", json={"receipt": f"{head}.{changed}.{signature}"}).json["valid"] is False
+    )
