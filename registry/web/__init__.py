@@ -42,3 +42,10 @@ def init_app(app: Flask) -> None:
         event_names=i18n.EVENT_NAMES,
     )
     app.jinja_env.filters["highlight"] = highlight
+
+    @app.after_request
+    def _vary_on_language(response):  # type: ignore[no-untyped-def]
+        # Pages change with Accept-Language: a shared cache must keep one copy per language.
+        if response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+        return response
