@@ -84,6 +84,7 @@ def list_certificates() -> ResponseReturnValue:
     day = today()
     return jsonify(
         total=result.total,
+        total_exact=result.exact,
         page=result.page,
         per_page=result.per_page,
         items=[certificate_json(c, base_url, day) for c in result.certificates],

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import LowercaseFilter, NgramTokenizer, RegexTokenizer, Token, Tokenizer
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, NgramTokenizer, RegexTokenizer, StopFilter, Token, Tokenizer
 
 # A token worth indexing: at least one letter, digit or CJK character (drops punctuation and spaces).
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")
@@ -50,15 +50,23 @@ def jieba_words(text: str, mode: str = "search") -> list[str]:
     return [w for w, _s, _e in jieba.tokenize(text, mode=mode) if _WORDY.search(w)]
 
 
-@functools.lru_cache(maxsize=65536)
-def _segments(text: str) -> tuple[tuple[str, int, int], ...]:
-    # Scopes and name parts repeat across thousands of certificates: segment each once.
+def _segment(text: str) -> tuple[tuple[str, int, int], ...]:
     jieba = load_jieba()
     return tuple((w.strip(), s, e) for w, s, e in jieba.tokenize(normalise(text), mode="search") if _WORDY.search(w))
 
 
+# Scopes repeat across thousands of certificates (a few thousand distinct texts in 100,000):
+# segment each once. Names are nearly all distinct, so caching them would only evict scopes.
+_segment_cached = functools.lru_cache(maxsize=16384)(_segment)
+
+
 class JiebaTokenizer(Tokenizer):
     """Whoosh tokenizer over `jieba.tokenize`: much lighter than jieba's own ChineseAnalyzer."""
+
+    cached = False
+
+    def __init__(self, cached: bool = False) -> None:
+        self.cached = cached
 
     def __call__(  # type: ignore[override]
         self,
@@ -74,7 +82,7 @@ class JiebaTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for word, start, end in _segments(value):
+        for word, start, end in (_segment_cached if self.cached else _segment)(value):
             token.text = word
             token.boost = 1.0
             if keeporiginal:
@@ -89,8 +97,9 @@ class JiebaTokenizer(Tokenizer):
             yield token
 
 
-def chinese_analyzer() -> Any:
-    return JiebaTokenizer()
+def chinese_analyzer(*, repetitive: bool = False) -> Any:
+    """Jieba words; `repetitive` for fields whose texts recur across documents (cached segmentation)."""
+    return JiebaTokenizer(cached=repetitive)
 
 
 def bigram_analyzer() -> Any:
@@ -98,8 +107,14 @@ def bigram_analyzer() -> Any:
     return NgramTokenizer(minsize=2, maxsize=2)
 
 
-def english_analyzer() -> Any:
-    return RegexTokenizer(r"[\w\u3400-\u9fff]+") | LowercaseFilter()
+def english_analyzer(*, stop: bool = False) -> Any:
+    """Latin words, lower-cased; `stop` drops stop words (and, of, the ...), for long prose fields."""
+    analyzer = RegexTokenizer(r"[\w\u3400-\u9fff]+") | LowercaseFilter()
+    return analyzer | StopFilter(minsize=1) if stop else analyzer
+
+
+def is_stop_word(word: str) -> bool:
+    return word in STOP_WORDS
 
 
 def cjk_runs(text: str) -> list[str]:

@@ -117,9 +117,15 @@ def build(session: Session, store: IndexStore, day: dt.date, progress: Progress 
 
 
 def writer_options(count: int) -> dict[str, object]:
-    """Big builds use every core (one segment per process); small ones stay in-process."""
+    """Big builds use every core (one segment per process); small ones stay in-process.
+
+    Each process sorts its postings in memory up to `limitmb` (by Whoosh's reckoning about 10 KB
+    a certificate); past it, it spills sorted runs to disk and merges them back, which halved
+    the build rate at 100,000. So a process gets room for its share, up to 1 GB.
+    """
     procs = min(os.cpu_count() or 1, 4) if count >= 20_000 else 1
-    return {"limitmb": 256, "procs": procs, "multisegment": procs > 1}
+    limitmb = min(1024, max(128, 12 * count // procs // 1024))
+    return {"limitmb": limitmb, "procs": procs, "multisegment": procs > 1}
 
 
 def needs_rebuild(session: Session, store: IndexStore, path: Path | None) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from registry.search.schema import build_schema
+from registry.search.schema import SCHEMA_VERSION, build_schema
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,18 @@ class IndexStore:
     # -- follower state ----------------------------------------------------------------------
 
     def read_state(self, path: Path) -> State | None:
+        """The generation's state; None when missing, unreadable or written for another schema version."""
         try:
-            return State(**json.loads((path / "state.json").read_text()))
-        except (OSError, ValueError, TypeError):
+            data = json.loads((path / "state.json").read_text())
+            if data.pop("version", None) != SCHEMA_VERSION:
+                return None  # built by another version of this code: rebuild rather than follow
+            return State(**data)
+        except (OSError, ValueError, TypeError, AttributeError):
             return None
 
     def write_state(self, path: Path, state: State) -> None:
         tmp = path / "state.json.tmp"
-        tmp.write_text(json.dumps(asdict(state)))
+        tmp.write_text(json.dumps({**asdict(state), "version": SCHEMA_VERSION}))
         os.replace(tmp, path / "state.json")
 
     # -- locks -------------------------------------------------------------------------------

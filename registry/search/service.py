@@ -43,6 +43,7 @@ class SearchPage:
     certificates: list[Certificate]
     facets: dict[str, dict[str, int]]
     engine: str  # "index" or "database"
+    exact: bool = True  # False: total and facet counts are estimates ("about N") for a very broad query
 
     @property
     def pages(self) -> int:
@@ -157,6 +158,7 @@ class SearchService:
             certificates=load(session, hits.numbers),
             facets=hits.facets,
             engine=engine,
+            exact=hits.exact,
         )
 
 

@@ -152,3 +152,33 @@ def test_cli_writes_become_findable_and_index_commands(app: Flask, runner, sessi
     rebuilt = runner.invoke(args=["index", "rebuild"])
     assert rebuilt.exit_code == 0 and "index rebuilt: 20 certificates" in rebuilt.output
     assert number in _numbers(app, session, number)
+
+
+def test_a_broad_query_lists_every_match_with_an_estimated_total(
+    app: Flask, client, session: Session, body, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from registry.search import query
+
+    certs = [issue(session, body) for _ in range(6)]
+    monkeypatch.setattr(query, "BROAD", 2)  # six matches now count as "broad"
+    page = search_service(app).search(session, SearchRequest(q="测试商贸"))
+    assert page.engine == "index" and not page.exact
+    assert sorted(c.number for c in page.certificates) == sorted(c.number for c in certs)
+    assert page.total == 6 and page.facets["stars"]
+    answer = client.get("/api/v1/certificates?q=测试商贸").get_json()
+    assert answer["total_exact"] is False and answer["total"] == 6
+    assert client.get("/api/v1/certificates").get_json()["total_exact"] is True
+
+
+def test_an_index_from_another_schema_version_is_rebuilt(app: Flask, session: Session, body) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    cert = issue(session, body)
+    assert cert.number in _numbers(app, session, "测试商贸")
+    store = search_service(app).store
+    old = store.live_dir()
+    assert old is not None
+    state = json.loads((old / "state.json").read_text())
+    (old / "state.json").write_text(json.dumps({**state, "version": 0}))
+    assert cert.number in _numbers(app, session, "测试商贸")
+    assert store.live_dir() != old and store.read_state(store.live_dir()) is not None  # type: ignore[arg-type]
