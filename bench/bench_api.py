@@ -243,6 +243,8 @@ def in_process_benchmarks() -> None:
                 client.get("/healthz")
             health_ms = (time.perf_counter() - health_start) / 200 * 1000
             rate = 1000 / elapsed
+            # Let the search follower finish indexing the batch before the temporary directory goes.
+            time.sleep(3)
             print(
                 f"[{label}] 1,000-item batch issuance (signed, hash-chained): {elapsed * 1000:.0f} ms = "
                 f"{rate:,.0f} items/s; /healthz in process {health_ms:.2f} ms "
