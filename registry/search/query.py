@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import sorting
 
 from registry.organisations.validation import CREDIT_ALPHABET, credit_check_char
-from registry.search import columns
+from registry.search import columns, matching
 from registry.search.analyzer import bigrams, cjk_runs, jieba_words, normalise
 from registry.search.schema import FACETS
 
@@ -145,10 +147,10 @@ def run(
 ) -> Hits:
     """Search the index; facet counts cover the whole filtered result, not just the page.
 
-    Three paths, by how much matches: the empty query (a listing) reads cached column arrays;
-    a query matching up to BROAD documents is scored and counted exactly; a broader one (a city
-    name, 有限) is not scored but listed in tiers (exact name, name words, any match) and its
-    total and facets are estimated from a sample spread over the index.
+    The empty query (a listing) reads cached column arrays. Any other query is evaluated as
+    sets of document numbers (see `matching`); up to BROAD matches are ranked by the clauses
+    each satisfies, a broader one (a city name, 有限) is listed in tiers (exact name, name
+    words, any match) and its facets are estimated from a sample.
     """
     filters = {k: v for k, v in filters.items() if v and k in FACETS}
     if parsed.empty:
@@ -156,103 +158,100 @@ def run(
     q = build(searcher, parsed)
     fq = filter_query(filters)
     full = wq.Require(q, fq) if fq is not None else q
-    if sort == "relevance" and full.estimate_size(searcher.reader()) > BROAD:
-        broad = _broad(searcher, parsed, full, fq, page * per_page, facets)
-        if broad is not None:
-            numbers = _stored(searcher, broad[0][(page - 1) * per_page :])
-            return Hits(total=broad[1], numbers=numbers, facets=broad[2], exact=False)
-    sortedby: Any = None
-    if sort == "stars":
-        sortedby = [sorting.FieldFacet("stars", reverse=True), sorting.ScoreFacet()]
-    elif sort == "expires":
-        sortedby = sorting.FieldFacet("expires")
-    # No block-quality skipping: the collector then counts every match as it goes.
-    results = searcher.search(full, limit=page * per_page, sortedby=sortedby, optimize=False)
-    start = (page - 1) * per_page
-    numbers = [hit["number"] for hit in results[start : start + per_page]] if start < len(results) else []
-    counts: dict[str, dict[str, int]] = {}
-    if facets:
-        counts = _facets(searcher, full)
-    return Hits(total=len(results), numbers=numbers, facets=counts)
+    leaves = matching.evaluate(searcher, full)
+    total = sum(len(m.docs) for _r, _o, m in leaves)
+    limit, start = page * per_page, (page - 1) * per_page
+    if sort == "relevance" and total > BROAD:
+        first = _tiered(searcher, parsed, fq, leaves, limit)
+        counts = _sampled_facets(leaves, total) if facets else {}
+        return Hits(total=_round(total), numbers=_stored(searcher, first[start:]), facets=counts, exact=False)
+    if sort == "relevance":
+        docs = _ranked(searcher, leaves, limit)
+    else:
+        sortedby: Any = sorting.FieldFacet("expires")
+        if sort == "stars":
+            sortedby = [sorting.FieldFacet("stars", reverse=True), sorting.ScoreFacet()]
+        results = searcher.search(full, limit=limit, sortedby=sortedby, terms=False)
+        docs = [hit.docnum for hit in results]
+    counts = _facets(leaves) if facets else {}
+    return Hits(total=total, numbers=_stored(searcher, docs[start:limit]), facets=counts)
 
 
-# Matches up to which a query is scored and counted exactly. Scoring a union of conjunctions
-# (name words, name bigrams, scope words) costs 10-35 µs a match, so 1,000 stay near 20 ms;
-# beyond that BM25 among thousands of names sharing a fragment tells the reader little anyway.
+# Matches up to which a query is ranked and counted exactly. Ranking costs a few microseconds a
+# match; beyond this, ranking thousands of names that share a fragment tells the reader little.
 BROAD = 1000
-# Matches sampled to estimate a broad query's total and facets (about 3% error on the total).
+# Matches sampled to estimate a broad query's facets.
 SAMPLE = 1000
-_WINDOWS = 16
 
 
 def _stored(searcher: Any, docnums: list[int]) -> list[str]:
     return [searcher.stored_fields(d)["number"] for d in docnums]
 
 
-def _tiers(searcher: Any, parsed: ParsedQuery, full: wq.Query, fq: wq.Query | None) -> list[wq.Query]:
-    """Queries whose matches are listed first, most telling first; the last is the whole query."""
-    tiers: list[wq.Query] = []
+def _ranked(searcher: Any, leaves: list[tuple[Any, int, matching.Match]], limit: int) -> list[int]:
+    """The first `limit` matches, best first: by score, then shorter names (closer matches), then number."""
+    scored = [(-score, offset + d) for _r, offset, m in leaves for d, score in m.scores(m.docs).items()]
+    scored.sort()
+    if len(scored) > limit:
+        cutoff = scored[limit - 1][0]
+        scored = [sd for sd in scored if sd[0] <= cutoff]  # ties at the cut-off all stay in the running
+    reader = searcher.reader()
+    scored.sort(key=lambda sd: (sd[0], reader.doc_field_length(sd[1], "name_ng", 0), sd[1]))
+    return [d for _s, d in scored[:limit]]
+
+
+def _smallest(docs: set[int], k: int, n: int) -> list[int]:
+    """The `k` lowest document numbers in `docs` (all below `n`)."""
+    if k <= 0 or not docs:
+        return []
+    if k * n < len(docs) * len(docs):
+        # A broad set is dense: walking the numbers upward meets its first k before a sort would end.
+        return list(islice(filter(docs.__contains__, range(n)), k))
+    return sorted(docs)[:k]
+
+
+def _tiered(
+    searcher: Any, parsed: ParsedQuery, fq: wq.Query | None, leaves: list[tuple[Any, int, matching.Match]], limit: int
+) -> list[int]:
+    """The first `limit` matches of a broad query: exact names, then names with every word, then the rest."""
+    tiers: list[list[set[int]]] = []
     if len(parsed.runs) == 1 and not parsed.words and not parsed.number and not parsed.credit_code:
         run_ = parsed.runs[0]
-        tiers.append(wq.Term("name_exact", run_))
+        queries: list[wq.Query] = [wq.Term("name_exact", run_)]
         words = jieba_words(run_, "default") if len(run_) > 1 else [run_]
         if words:
-            tiers.append(_all("name_zh", words))
-    if fq is not None:
-        tiers = [wq.Require(t, fq) for t in tiers]
-    return [*tiers, full]
-
-
-def _broad(
-    searcher: Any, parsed: ParsedQuery, full: wq.Query, fq: wq.Query | None, limit: int, facets: bool
-) -> tuple[list[int], int, dict[str, dict[str, int]]] | None:
-    """(first `limit` document numbers, estimated total, estimated facets), or None when it is not broad after all."""
-    total, sample, scale = _sample(searcher, full)
-    if total <= BROAD:
-        return None  # Whoosh's estimate was loose: score and count it exactly after all
+            queries.append(_all("name_zh", words))
+        for tier in queries:
+            # Each tier is a narrower form of a clause of the whole query: its matches are a subset.
+            found = matching.evaluate(searcher, wq.Require(tier, fq) if fq is not None else tier)
+            tiers.append([t.docs for _r, _o, t in found])
+    tiers.append([m.docs for _r, _o, m in leaves])
     seen: dict[int, None] = {}
-    for tier in _tiers(searcher, parsed, full, fq):
-        for sub, offset in searcher.leaf_searchers():
-            matcher = tier.matcher(sub, sub.boolean_context())
-            while matcher.is_active() and len(seen) < limit:
-                seen.setdefault(offset + matcher.id(), None)
-                matcher.next()
+    for tier in tiers:
+        # Among a tier's first `limit`, at most len(seen) were listed already: enough are new.
+        want = limit
+        for docs, (reader, offset, _m) in zip(tier, leaves, strict=True):
+            for d in _smallest(docs, want, reader.doc_count_all()):
+                seen.setdefault(offset + d, None)
+            want -= min(want, len(docs))
+            if want <= 0:
+                break
         if len(seen) >= limit:
             break
-    counts: dict[str, dict[str, int]] = {}
-    if facets:
-        tallies: dict[str, Counter[str]] = {}
-        for seg, docs in sample:
-            columns.count(seg, docs, tallies, scale)
-        counts = {name: _rounded(tallies.get(name, Counter())) for name in FACETS}
-    return list(seen)[:limit], _round(total), counts
+    return list(seen)[:limit]
 
 
-def _sample(searcher: Any, q: wq.Query) -> tuple[int, list[tuple[columns.Segment, list[int]]], float]:
-    """Estimated total of `q` from matches in windows spread over each segment, and the sampled docs."""
-    estimate = max(q.estimate_size(searcher.reader()), 1)
-    share = min(1.0, SAMPLE / estimate)
-    found, sample = 0, []
-    for sub, _offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        n = reader.doc_count_all()
-        width = max(1, int(n * share / _WINDOWS))
-        step = n / _WINDOWS
-        matcher = q.matcher(sub, sub.boolean_context())
-        docs: list[int] = []
-        for w in range(_WINDOWS):
-            start = int(w * step)
-            end = min(n, start + width)
-            if not matcher.is_active():
-                break
-            if matcher.id() < start:
-                matcher.skip_to(start)
-            while matcher.is_active() and matcher.id() < end:
-                docs.append(matcher.id())
-                matcher.next()
-        found += len(docs)
-        sample.append((columns.segment(reader), docs))
-    return round(found / share), sample, 1 / share
+def _sampled_facets(leaves: list[tuple[Any, int, matching.Match]], total: int) -> dict[str, dict[str, int]]:
+    """Facet counts estimated from about SAMPLE matches drawn evenly from each segment."""
+    share = min(1.0, SAMPLE / max(total, 1))
+    rng = random.Random(total)  # the same query gives the same estimate
+    tallies: dict[str, Counter[str]] = {}
+    for reader, _offset, m in leaves:
+        k = min(len(m.docs), max(1, round(len(m.docs) * share))) if m.docs else 0
+        if k:
+            sample = rng.sample(list(m.docs), k)
+            columns.count(columns.segment(reader), sample, tallies, len(m.docs) / k)
+    return {name: _rounded(tallies.get(name, Counter())) for name in FACETS}
 
 
 def _round(n: int) -> int:
@@ -267,11 +266,10 @@ def _rounded(tally: Counter[str]) -> dict[str, int]:
     return {k: _round(round(v)) for k, v in sorted(tally.items(), key=lambda kv: -kv[1]) if k and round(v)}
 
 
-def _facets(searcher: Any, q: wq.Query) -> dict[str, dict[str, int]]:
+def _facets(leaves: list[tuple[Any, int, matching.Match]]) -> dict[str, dict[str, int]]:
     tallies: dict[str, Counter[str]] = {}
-    for sub, _offset in searcher.leaf_searchers():
-        docs = list(q.docs(sub))
-        columns.count(columns.segment(sub.reader()), docs, tallies)
+    for reader, _offset, m in leaves:
+        columns.count(columns.segment(reader), list(m.docs), tallies)
     return {name: _sorted(tallies.get(name, Counter())) for name in FACETS}
 
 
