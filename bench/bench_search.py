@@ -4,7 +4,7 @@ Builds one synthetic corpus of demo-like certificates (names from registry.demo.
 credit codes) straight into rows, indexes it with the registry's Whoosh + jieba index and with
 an FTS5 trigram table, then runs the same mixed query set against both.
 Targets: >= 1,500 docs/s; p99 at or below FTS5's with recall at least as good.
-Usage: python bench/bench_search.py [--docs N] [--queries N] [--million]
+Usage: python bench/bench_search.py [--docs N] [--queries N] [--million] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from registry.demo.names import CERTIFICATION_BODIES, organisation_name, scope_t
 from registry.demo.seed import SCHEME_WEIGHTS, _city_of, _region_pools, credit_code  # noqa: E402
 from registry.organisations.validation import regions  # noqa: E402
 from registry.search.analyzer import load_jieba  # noqa: E402
-from registry.search.follower import writer_options  # noqa: E402
+from registry.search.follower import write_all  # noqa: E402
 from registry.search.index import IndexStore, State  # noqa: E402
 from registry.search.query import parse, run  # noqa: E402
 from registry.search.schema import Row, document  # noqa: E402
@@ -123,11 +123,9 @@ def bench_whoosh(rows: list[Row], qs: list[tuple[str, str, str]], tmp: Path) -> 
     path = store.new_generation()
     day = dt.date(2026, 1, 1)
     t0 = time.perf_counter()
-    writer = store.open(path).writer(**writer_options(len(rows)))
-    for row in rows:
-        writer.add_document(**document(row, day))
-    writer.commit()
+    write_all(store.open(path), (document(row, day) for row in rows), len(rows))
     build_s = time.perf_counter() - t0
+    print(f"whoosh build: {build_s:.1f} s, {len(store.open(path).reader().leaf_readers())} segments")
     store.write_state(path, State(0, "0" * 64, day.isoformat()))
     store.publish(path)
     searcher = store.searcher()
@@ -137,6 +135,8 @@ def bench_whoosh(rows: list[Row], qs: list[tuple[str, str, str]], tmp: Path) -> 
         hits = run(searcher, parse(q), {}, per_page=10, facets=False)
         times.append((time.perf_counter() - t0) * 1000)
         hit += expected in hits.numbers or _deep(searcher, q, expected)
+    slow = sorted(zip(times, qs, strict=True), reverse=True)[: max(1, len(qs) // 100)]
+    print("slowest whoosh queries:", ", ".join(f"{q} ({kind}) {ms:.0f} ms" for ms, (kind, q, _e) in slow))
     facet_times = []
     for _kind, q, _e in qs[:100]:
         t0 = time.perf_counter()
@@ -199,6 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="build the Whoosh index in this directory and keep it")
     parser.add_argument("--million", action="store_true", help="1,000,000 documents (slow: about 15 minutes)")
     args = parser.parse_args()
     count = 1_000_000 if args.million else args.docs
@@ -208,7 +209,7 @@ def main() -> None:
     print(f"corpus: {count:,} certificates, {len(qs)} queries, generated in {time.perf_counter() - t0:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
         fts = bench_fts5(rows, qs, Path(tmp))
-        whoosh = bench_whoosh(rows, qs, Path(tmp))
+        whoosh = bench_whoosh(rows, qs, args.keep or Path(tmp))
     print(f"{'':24}{'whoosh+jieba':>14}{'fts5 trigram':>14}{'ratio':>8}")
     for key, label in (("docs_per_s", "index build docs/s"), ("p50", "query p50 ms"), ("p99", "query p99 ms")):
         print(f"{label:24}{whoosh[key]:14.1f}{fts[key]:14.1f}{whoosh[key] / fts[key]:8.2f}")

@@ -24,8 +24,11 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-# Document numbers kept in the posting cache, all segments together (4 bytes each: 32 MiB).
+# Document numbers kept in the posting cache, all segments together (4 bytes each: 32 MiB), or
+# CACHE_PER_DOC a document when the index is bigger: a broad term's list grows with the index, and
+# a fixed budget held fewer of them the bigger it grew (at 1,000,000 certificates, about a dozen).
 CACHE_IDS = 8_000_000
+CACHE_PER_DOC = 24
 # Shorter lists (most names' rare words, every certificate number) are read in one block as
 # fast as they are found in a cache; keeping them would only fill it with entries.
 _MIN_CACHED = 128
@@ -36,6 +39,7 @@ _PROBE = 16
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[str, str, str], array] = OrderedDict()
 _cached = 0
+_budget = CACHE_IDS
 _EMPTY = array("I")
 
 
@@ -81,7 +85,7 @@ def postings(reader: Any, fieldname: str, text: str) -> array:
         if key not in _CACHE:
             _CACHE[key] = ids
             _cached += len(ids)
-            while _cached > CACHE_IDS and len(_CACHE) > 1:
+            while _cached > _budget and len(_CACHE) > 1:
                 _old, dropped = _CACHE.popitem(last=False)
                 _cached -= len(dropped)
     return ids
@@ -196,8 +200,15 @@ class _Leaf:
         return Match(docs, [(_intersect(docs, p), w) for p, w in parts])
 
 
+def size_cache(searcher: Any) -> None:
+    """Fit the posting cache's budget to the searcher's index (CACHE_PER_DOC a document)."""
+    global _budget
+    _budget = max(CACHE_IDS, CACHE_PER_DOC * searcher.doc_count_all())
+
+
 def evaluate(searcher: Any, q: wq.Query) -> list[tuple[Any, int, Match]]:
     """(leaf reader, document offset, live matches) for each segment of the searcher's index."""
+    size_cache(searcher)
     out = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import random
 import re
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
@@ -157,10 +160,15 @@ def run(
         return _listing(searcher, filters, sort, page, per_page, facets)
     q = build(searcher, parsed)
     fq = filter_query(filters)
+    limit, start = page * per_page, (page - 1) * per_page
+    if sort == "relevance" and fq is None:
+        lazy = _lazy(searcher, parsed, q, limit, facets)
+        if lazy is not None:
+            total, first, counts = lazy
+            return Hits(total=_round(total), numbers=_stored(searcher, first[start:]), facets=counts, exact=False)
     full = wq.Require(q, fq) if fq is not None else q
     leaves = matching.evaluate(searcher, full)
     total = sum(len(m.docs) for _r, _o, m in leaves)
-    limit, start = page * per_page, (page - 1) * per_page
     if sort == "relevance" and total > BROAD:
         first = _tiered(searcher, parsed, fq, leaves, limit)
         counts = _sampled_facets(leaves, total) if facets else {}
@@ -239,6 +247,131 @@ def _tiered(
         if len(seen) >= limit:
             break
     return list(seen)[:limit]
+
+
+# Matches (estimated) past which an unfiltered query of terms is listed straight from its sorted
+# posting lists: building the set of 400,000 matches of 北京 at 1,000,000 certificates (and again
+# for each tier) cost more than everything else together.
+LAZY = 5_000
+# Documents sampled from each option's shortest list in each segment for those estimates.
+LAZY_SAMPLE = 256
+
+
+def _options_of(q: wq.Query) -> list[list[wq.Term]] | None:
+    """A term, an AND of terms or an OR of those, as its options (each the terms it ANDs); else None."""
+    subs = list(q.subqueries) if isinstance(q, wq.Or) else [q]
+    options = []
+    for sub in subs:
+        if isinstance(sub, wq.Term):
+            options.append([sub])
+        elif isinstance(sub, wq.And) and all(isinstance(t, wq.Term) for t in sub.subqueries):
+            options.append(list(sub.subqueries))
+        else:
+            return None
+    return options
+
+
+def _has(ids: array, d: int) -> bool:
+    i = bisect_left(ids, d)
+    return i < len(ids) and ids[i] == d
+
+
+def _member(lists: list[array], d: int) -> bool:
+    return all(_has(ids, d) for ids in lists)
+
+
+def _walk(lists: list[array]) -> Any:
+    """An option's matches in order: its shortest list, probed in the others."""
+    first, rest = lists[0], lists[1:]
+    return (d for d in first if _member(rest, d)) if rest else iter(first)
+
+
+def _sample(lists: list[array]) -> tuple[float, list[int]]:
+    """An option's estimated size, and its matches among a sample of its shortest list."""
+    first = lists[0]
+    sample = first if len(first) <= LAZY_SAMPLE else first[:: len(first) // LAZY_SAMPLE]
+    members = [d for d in sample if _member(lists[1:], d)]
+    return len(first) * len(members) / len(sample), members
+
+
+def _lazy(
+    searcher: Any, parsed: ParsedQuery, q: wq.Query, limit: int, facets: bool
+) -> tuple[int, list[int], dict[str, dict[str, int]]] | None:
+    """A broad unfiltered OR of terms or ANDs of terms: (estimated total, first `limit`, estimated facets).
+
+    None when the query is not such a query or not that broad. The first matches are the ones
+    `_tiered` lists; the total and the facets are estimated from samples of the posting lists.
+    """
+    options = _options_of(q)
+    if options is None:
+        return None
+    # An option matches no more documents than its rarest term: most queries stop here.
+    if max(min(searcher.doc_frequency(t.fieldname, t.text) for t in o) for o in options) <= LAZY:
+        return None
+    matching.size_cache(searcher)
+    leaves = []
+    estimate = 0.0
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        found = []
+        for option in options:
+            lists = sorted((matching.postings(reader, t.fieldname, t.text) for t in option), key=len)
+            if lists[0]:
+                found.append((lists, *_sample(lists)))
+        found.sort(key=lambda f: -f[1])
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        size = 0.0
+        for i, (_lists, est, members) in enumerate(found):
+            if members:
+                new = sum(1 for d in members if not any(_member(f[0], d) for f in found[:i]))
+                size += est * new / len(members)
+        if len(deleted) <= SAMPLE:
+            size -= sum(1 for d in deleted if any(_member(f[0], d) for f in found))
+        else:
+            size *= 1 - len(deleted) / max(reader.doc_count_all(), 1)
+        estimate += max(size, 0.0)
+        leaves.append((reader, offset, found, deleted, size))
+    if estimate <= LAZY:
+        return None
+    tiers: list[list[wq.Term] | None] = []
+    if len(parsed.runs) == 1 and not parsed.words:
+        run_ = parsed.runs[0]
+        words = jieba_words(run_, "default") if len(run_) > 1 else [run_]
+        tiers.append([wq.Term("name_exact", run_)])
+        if words:
+            tiers.append([wq.Term("name_zh", w) for w in words])
+    tiers.append(None)  # every match
+    seen: dict[int, None] = {}
+    for tier in tiers:
+        want = limit
+        for reader, offset, found, deleted, _size in leaves:
+            if tier is None:
+                walks = [_walk(f[0]) for f in found]
+            else:
+                lists = sorted((matching.postings(reader, t.fieldname, t.text) for t in tier), key=len)
+                walks = [_walk(lists)] if lists[0] else []
+            got, last = 0, -1
+            for d in heapq.merge(*walks):
+                if d != last and d not in deleted:
+                    seen.setdefault(offset + d, None)
+                    got += 1
+                    if got >= want:
+                        break
+                last = d
+            want -= got
+            if want <= 0:
+                break
+        if len(seen) >= limit:
+            break
+    tallies: dict[str, Counter[str]] = {}
+    if facets:
+        for reader, _offset, found, deleted, size in leaves:
+            # The largest option's sampled matches stand for all (they are most of them).
+            sample = [d for d in found[0][2] if d not in deleted] if found else []
+            if sample:
+                columns.count(columns.segment(reader), sample, tallies, size / len(sample))
+    counts = {name: _rounded(tallies.get(name, Counter())) for name in FACETS} if facets else {}
+    return round(estimate), list(seen)[:limit], counts
 
 
 def _sampled_facets(leaves: list[tuple[Any, int, matching.Match]], total: int) -> dict[str, dict[str, int]]:

@@ -75,3 +75,31 @@ def test_set_evaluation_agrees_with_whoosh(tmp_path: Path) -> None:
     hits = run(searcher, parse("北京华达百货有限公司"), {}, per_page=3)
     assert hits.numbers[0] in {"ZHQ-2024-SV-0000000", "ZHQ-2024-SV-0000200"}  # the exact name first
     assert hits.total == 5 and hits.facets["stars"]
+
+
+def test_broad_terms_listed_from_posting_lists(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A broad OR of terms, listed lazily from sorted posting lists, pages like the tiered listing."""
+    from registry.search import query
+
+    store = IndexStore(tmp_path / "search")
+    ix = store.open(store.new_generation())
+    day = dt.date(2026, 1, 1)
+    for batch in range(3):
+        writer = ix.writer()
+        for i, name in enumerate(NAMES):
+            writer.add_document(**document(_row(batch * 100 + i, name), day))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("number", "ZHQ-2024-SV-0000100")
+    writer.commit(merge=False)
+    searcher = ix.searcher()
+    monkeypatch.setattr(query, "BROAD", 0)
+    for text in ("华达", "北京", "检测", "公司", "百货有限", "物业服务", "华达百货"):
+        for page in (1, 2, 3):
+            monkeypatch.setattr(query, "LAZY", 10**9)
+            tiered = run(searcher, parse(text), {}, page=page, per_page=2)
+            monkeypatch.setattr(query, "LAZY", 0)
+            lazy = run(searcher, parse(text), {}, page=page, per_page=2)
+            assert lazy.numbers == tiered.numbers, (text, page)
+            assert lazy.total == tiered.total and not lazy.exact, text
+            assert sum(lazy.facets["stars"].values()) == lazy.total, text
