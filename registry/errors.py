@@ -35,17 +35,23 @@ class ValidationError(RegistryError):
     status = 422
     title = "Validation failed"
 
-    def __init__(self, errors: list[FieldError], detail: str | None = None) -> None:
+    def __init__(
+        self,
+        errors: list[FieldError],
+        detail: str | None = None,
+        *,
+        status: int = 422,
+        title: str = "Validation failed",
+    ) -> None:
+        # The same field-level problem answers 400 (a bad query parameter), 409 (a conflict in a
+        # batch) or 415 (not JSON) as well as 422.
+        self.status, self.title = status, title
         self.errors = errors
         first = errors[0] if errors else None
         super().__init__(
             detail or (f"{first.field}: {first.message}" if first else "invalid input"),
             first.message_zh if first else "",
         )
-
-    def prefixed(self, prefix: str) -> ValidationError:
-        """The same errors with `prefix` put before each field name (e.g. an item index)."""
-        return ValidationError([FieldError(f"{prefix}{e.field}", e.message, e.message_zh) for e in self.errors])
 
 
 class NotFound(RegistryError):

@@ -26,11 +26,9 @@ def parse_day(name: str, raw: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        error = ValidationError(
-            [FieldError(name, f"{raw!r} is not a date in the form YYYY-MM-DD", "日期格式应为 YYYY-MM-DD")]
-        )
-        error.status = 400
-        raise error from None
+        raise ValidationError(
+            [FieldError(name, f"{raw!r} is not a date in the form YYYY-MM-DD", "日期格式应为 YYYY-MM-DD")], status=400
+        ) from None
 
 
 @bp.get("/healthz")

@@ -65,9 +65,7 @@ def search_request(args: Mapping[str, str], *, strict: bool, per_page: int = 20)
     page = _int(args, "page", 1, 1, 100_000, errors)
     size = _int(args, "per_page", per_page, 1, MAX_PER_PAGE, errors)
     if errors and strict:
-        error = ValidationError(errors)
-        error.status = 400
-        raise error
+        raise ValidationError(errors, status=400)
     if not strict:
         page = min(max(page, 1), 100_000)
         size = min(max(size, 1), MAX_PER_PAGE)

@@ -33,9 +33,11 @@ class BadRequest(RegistryError):
 def json_body() -> Any:
     """The request's JSON document, or a 400/415 problem saying what is wrong with it."""
     if not request.is_json:
-        error = ValidationError([FieldError("body", "send JSON with Content-Type: application/json", "请以 JSON 提交")])
-        error.status, error.title = 415, "Unsupported Media Type"
-        raise error
+        raise ValidationError(
+            [FieldError("body", "send JSON with Content-Type: application/json", "请以 JSON 提交")],
+            status=415,
+            title="Unsupported Media Type",
+        )
     data = request.get_json(silent=True)
     if data is None:
         raise BadRequest("the request body is not valid JSON", "请求体不是有效的 JSON")
@@ -80,10 +82,10 @@ def issue(caller: Caller) -> ResponseReturnValue:
     result = register.issue_many(enumerate(items), caller.body, keep=False)
     if result.errors:
         prefix = (lambda i: f"items[{i}].") if batch else (lambda i: "")
-        error = ValidationError([FieldError(prefix(i) + e.field, e.message, e.message_zh) for i, e in result.errors])
+        errors = [FieldError(prefix(i) + e.field, e.message, e.message_zh) for i, e in result.errors]
         if result.conflict:
-            error.status, error.title = 409, "Conflict"
-        raise error
+            raise ValidationError(errors, status=409, title="Conflict")
+        raise ValidationError(errors)
     _after_write()
     commit(session)
     base_url, day = current_app.config["BASE_URL"], today()

@@ -64,15 +64,14 @@ def mark_svg(number: str) -> ResponseReturnValue:
 def mark_png(number: str) -> ResponseReturnValue:
     raw = request.args.get("size", str(PNG_DEFAULT_SIZE))
     if not raw.isdigit() or not PNG_MIN_SIZE <= int(raw) <= PNG_MAX_SIZE:
-        error = ValidationError(
+        raise ValidationError(
             [
                 FieldError(
                     "size",
                     f"must be a whole number of pixels from {PNG_MIN_SIZE} to {PNG_MAX_SIZE}",
                     f"尺寸应为 {PNG_MIN_SIZE} 到 {PNG_MAX_SIZE} 之间的整数像素",
                 )
-            ]
+            ],
+            status=400,
         )
-        error.status = 400
-        raise error
     return _mark(number, "png", int(raw))
