@@ -210,6 +210,17 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
     """The OpenAPI 3.1 document for this registry."""
     limits = limits or {}
     auth = [{"bodyKey": []}]
+    # One certificate in, one out; a batch in, a batch out.
+    stored = {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": REF.format(model="CertificateOut")},
+                    {"$ref": REF.format(model="CertificateBatchOut")},
+                ]
+            }
+        }
+    }
     write_errors = (
         ("400", "Malformed JSON"),
         ("401", "Missing, unknown or revoked API key"),
@@ -316,32 +327,8 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                     },
                     "responses": _responses(
                         {
-                            "201": {
-                                "description": "Stored",
-                                "content": {
-                                    "application/json": {
-                                        "schema": {
-                                            "oneOf": [
-                                                {"$ref": REF.format(model="CertificateOut")},
-                                                {"$ref": REF.format(model="CertificateBatchOut")},
-                                            ]
-                                        }
-                                    }
-                                },
-                            },
-                            "200": {
-                                "description": "Identical re-issue: nothing written",
-                                "content": {
-                                    "application/json": {
-                                        "schema": {
-                                            "oneOf": [
-                                                {"$ref": REF.format(model="CertificateOut")},
-                                                {"$ref": REF.format(model="CertificateBatchOut")},
-                                            ]
-                                        }
-                                    }
-                                },
-                            },
+                            "201": {"description": "Stored", "content": stored},
+                            "200": {"description": "Identical re-issue: nothing written", "content": stored},
                         },
                         *write_errors,
                     ),

@@ -40,24 +40,19 @@ def search_request(args: Mapping[str, str], *, strict: bool, per_page: int = 20)
     """Search parameters from a query string. Strict (the API): a bad one is a 400; else it is ignored."""
     errors: list[FieldError] = []
     filters = {name: args.get(name, "").strip()[:64] for name in TEXT_FILTERS if args.get(name, "").strip()}
-    stars = args.get("stars", "").strip()
-    if stars:
-        if stars in ("1", "2", "3", "4", "5"):
-            filters["stars"] = stars
+    choices = (
+        ("stars", ("1", "2", "3", "4", "5"), "must be a star level from 1 to 5", "星级应为 1 到 5"),
+        ("status", VERDICT_FILTERS, f"must be one of {', '.join(VERDICT_FILTERS)}", "状态取值无效"),
+        ("business_type", BUSINESS_TYPES, f"must be one of {', '.join(BUSINESS_TYPES)}", "行业类型无效"),
+    )
+    for name, allowed, message, message_zh in choices:
+        value = args.get(name, "").strip()
+        if not value:
+            continue
+        if value in allowed:
+            filters[name] = value
         else:
-            errors.append(FieldError("stars", "must be a star level from 1 to 5", "星级应为 1 到 5"))
-    status = args.get("status", "").strip()
-    if status:
-        if status in VERDICT_FILTERS:
-            filters["status"] = status
-        else:
-            errors.append(FieldError("status", f"must be one of {', '.join(VERDICT_FILTERS)}", "状态取值无效"))
-    business_type = args.get("business_type", "").strip()
-    if business_type:
-        if business_type in BUSINESS_TYPES:
-            filters["business_type"] = business_type
-        else:
-            errors.append(FieldError("business_type", f"must be one of {', '.join(BUSINESS_TYPES)}", "行业类型无效"))
+            errors.append(FieldError(name, message, message_zh))
     sort = args.get("sort", "").strip() or "relevance"
     if sort not in SORTS:
         errors.append(FieldError("sort", f"must be one of {', '.join(SORTS)}", "排序方式无效"))
