@@ -28,22 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import flask  # noqa: E402  (bench/ is on the path when a bench runs as a script)
+
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def flask(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "registry", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
 
 
 def _load(port: int, method: str, path: str, body: bytes | None, seconds: float, out: mp.Queue) -> None:
@@ -109,7 +100,7 @@ def http_benchmarks(seconds: float) -> None:
         env.pop("REGISTRY_DATABASE_URL", None)
         for args in (("db", "upgrade"), ("schemes", "load"), ("keys", "generate"), ("demo", "seed", "--count", "500")):
             flask(env, *args)
-        export = flask(env, "export", "-")
+        export = flask(env, "export", "-").stdout
         token = next(
             json.loads(line)["token"]
             for line in export.splitlines()

@@ -13,7 +13,6 @@ import os
 import random
 import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from common import flask  # noqa: E402  (bench/ is on the path when a bench runs as a script)
 
 from registry.demo.seed import credit_code  # noqa: E402
 
@@ -57,17 +58,6 @@ def make_file(path: Path, rows: int) -> None:
                 )
                 + "\n"
             )
-
-
-def flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "registry", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
 
 
 def baseline(path: Path, db: Path) -> float:
