@@ -93,6 +93,8 @@ class Verifier:
     def __init__(self, session: Session, origin: str, keys: PublicKeyCache, *, detail: bool = False) -> None:
         self.detail = detail
         self._known: dict[str, Certificate | None] = {}
+        # Tokens verify_many already decoded to find their numbers; verify_token reuses them.
+        self._decoded: dict[str, DecodedToken] = {}
         self.session = session
         self.origin = normalise_origin(origin)
         self.keys = keys
@@ -106,7 +108,9 @@ class Verifier:
                 continue
             if parsed.token is not None:
                 try:
-                    numbers.add(decode_token(parsed.token).claims.number)
+                    decoded = decode_token(parsed.token)
+                    self._decoded[parsed.token] = decoded
+                    numbers.add(decoded.claims.number)
                 except TokenFormatError:
                     continue
             elif parsed.number and NUMBER_RE.match(parsed.number):
@@ -146,7 +150,7 @@ class Verifier:
 
     def verify_token(self, text: str, token: str, as_of: dt.date | None) -> Verification:
         try:
-            decoded = decode_token(token)
+            decoded = self._decoded.get(token) or decode_token(token)
         except TokenFormatError:
             return _forged(text, "malformed mark token", "标志码格式错误")
         candidates = self.keys.lookup(self.session, decoded.key_short_id)
