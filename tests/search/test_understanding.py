@@ -277,6 +277,26 @@ def test_plain_text(query: str) -> None:
     assert seen(query) == (query, [])
 
 
+JUNK = [
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%%%",
+    "!!!",
+    "\x00朝阳\x01",
+    "朝阳\u200b",  # a zero-width space is not a space
+    "\ufeff",
+    "🙂🙂",
+    "北京🙂",
+    "(((",
+    "..",
+]
+
+
+@pytest.mark.parametrize("query", JUNK)
+def test_junk_is_plain_text(query: str) -> None:
+    assert seen(query) == (query, [])
+
+
 QUOTED = [
     ('"朝阳"', "朝阳", []),
     ("“朝阳”", "朝阳", []),
