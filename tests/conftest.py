@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,10 @@ from registry.cli.db import upgrade
 from registry.db import Base, commit, get_session
 from registry.demo.seed import credit_code
 from registry.schemes.service import load_schemes, read_scheme_file
+
+# Timing belongs in bench/: on a busy two-core CI machine a fast example can take a second.
+settings.register_profile("registry", deadline=None)
+settings.load_profile("registry")
 
 BASE_URL = "https://registry.example.cn"
 TABLES_IN_DELETE_ORDER = [

@@ -82,13 +82,44 @@ class SchemeList(BaseModel):
     total: int
 
 
+class UnderstoodOut(BaseModel):
+    facet: str = Field(json_schema_extra={"enum": ["region", "stars", "scheme", "body", "business_type"]})
+    values: list[str]
+    words: str
+
+
 class SearchOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     total: int
+    total_exact: bool
     page: int
     per_page: int
     items: list[CertificateOut]
-    facets: dict[str, Any]
+    facets: dict[str, dict[str, int]] = Field(
+        description="Counts over the whole result; region counts the next level below the region filter"
+    )
+    understood: list[UnderstoodOut] = Field(description="Query words read as filters (place, stars, ...)")
+    filters: dict[str, list[str]]
+    text: str = Field(description="What is left of q for the full-text rule")
+
+
+class RegionCount(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    count: int
+    children: list[RegionCount]
+
+
+class StatsOut(BaseModel):
+    as_of: str = Field(json_schema_extra={"format": "date"})
+    total: int
+    by_verdict: dict[str, int]
+    by_star_level: dict[str, int]
+    by_scheme: dict[str, int]
+    by_body: dict[str, int]
+    by_region: list[RegionCount]
+    by_business_type: dict[str, int]
 
 
 class VerifyResult(BaseModel):
@@ -133,6 +164,7 @@ class Problem(BaseModel):
 
 
 MODELS: list[type[BaseModel]] = [
+    StatsOut,
     CertificateIn,
     EventIn,
     VerifyIn,
@@ -177,20 +209,59 @@ def _responses(ok: dict[str, Any], *errors: tuple[str, str]) -> dict[str, Any]:
 
 
 def _search_params() -> list[dict[str, Any]]:
-    def q(name: str, schema: dict[str, Any], text: str) -> dict[str, Any]:
-        return {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+    """Every parameter GET /api/v1/certificates accepts, with an example the tests run."""
+
+    def q(name: str, schema: dict[str, Any], text: str, example: str | int) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": schema,
+            "description": text,
+            "example": example,
+        }
+
+    def several(pattern: str) -> dict[str, Any]:
+        return {"type": "string", "pattern": f"^\\s*{pattern}\\s*(,\\s*{pattern}\\s*)*$"}
 
     return [
-        q("q", {"type": "string", "maxLength": 10000}, "Full-text query: names (zh/en), number, credit code, scope"),
-        q("scheme", {"type": "string"}, "Scheme code"),
-        q("stars", {"type": "string"}, "Star level, e.g. 4 or 4,5"),
-        q("status", {"type": "string"}, "valid, suspended, revoked, withdrawn or expired"),
-        q("body", {"type": "string"}, "Certification body code"),
-        q("region", {"type": "string"}, "GB/T 2260 region code (prefixes match)"),
-        q("business_type", {"type": "string"}, "Business type code"),
-        q("sort", {"type": "string", "enum": ["relevance", "stars", "expires"]}, "Order of results"),
-        q("page", {"type": "integer", "minimum": 1}, "Page number, from 1"),
-        q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Results per page (max 100)"),
+        q(
+            "q",
+            {"type": "string", "maxLength": 10000},
+            "What a person types: names (zh/en), scope words, a number or its start, a credit code. Words that "
+            "name a place, star level, scheme, body or business type narrow that facet (see `understood`).",
+            "朝阳区 超市",
+        ),
+        q("scheme", {"type": "string"}, "Scheme codes, comma-separated (any of them)", "GB/T 27922-2011"),
+        q("stars", several("[1-5]"), "Star levels, comma-separated (any of them)", "4,5"),
+        q(
+            "status",
+            several("(valid|suspended|revoked|withdrawn|expired)"),
+            "Verdicts, comma-separated: valid, suspended, revoked, withdrawn, expired",
+            "valid",
+        ),
+        q("body", {"type": "string"}, "Certification body codes, comma-separated", "CNCA-R-2016-188"),
+        q(
+            "region",
+            several("[0-9]{6}"),
+            "GB/T 2260 region codes, comma-separated; a province or city includes everything under it",
+            "110000",
+        ),
+        q(
+            "business_type",
+            {"type": "string", "pattern": "^[a-z_, ]+$"},
+            "Business type codes, comma-separated",
+            "supermarket",
+        ),
+        q("sort", {"type": "string", "enum": ["relevance", "stars", "expires"]}, "Order of results", "stars"),
+        q("page", {"type": "integer", "minimum": 1, "maximum": 100000}, "Page number, from 1", 1),
+        q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Results per page (max 100)", 20),
+        q(
+            "understand",
+            {"type": "string", "enum": ["0", "1", "false", "true", "no", "yes"]},
+            "0 to search every word of q as text",
+            "1",
+        ),
     ]
 
 
@@ -280,6 +351,15 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                 "get": {
                     "operationId": "listSchemes",
                     "responses": _responses({"200": {"description": "Schemes", "content": _json("SchemeList")}}),
+                }
+            },
+            "/api/v1/stats": {
+                "get": {
+                    "operationId": "registerStats",
+                    "summary": "Counts by verdict, star level, scheme, body, region (a tree) and business type",
+                    "responses": _responses(
+                        {"200": {"description": "Register statistics", "content": _json("StatsOut")}}
+                    ),
                 }
             },
             "/api/v1/certificates": {

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from registry.certificates.chain import format_time
 from registry.certificates.models import Certificate, CertificateEvent
-from registry.certificates.service import verdict_of
 from registry.certificates.validation import score_out
+from registry.certificates.verdicts import verdict_of
 
 
 def certificate_urls(cert_number: str, token: str | None, base_url: str) -> dict[str, str | None]:

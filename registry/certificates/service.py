@@ -63,15 +63,6 @@ class Minter(Protocol):
     def mint(self, certificate: Certificate) -> str: ...
 
 
-def verdict_of(status: str, expires: dt.date, day: dt.date) -> str:
-    """The verdict for a stored status on `day`: final statuses stand, otherwise expiry wins."""
-    if status in FINAL_STATUSES:
-        return status
-    if expires < day:
-        return "expired"
-    return status
-
-
 def snapshot(cert: Certificate) -> dict[str, Any]:
     """The certificate's state as recorded in an event."""
     return state_of(cert, cert.scheme.code, cert.body.code, cert.holder.credit_code)

@@ -33,12 +33,10 @@ def schedule_sync(session: Session) -> None:
 
 
 def preload(app: Flask) -> None:
-    """Start-up work, once per server before workers fork: load jieba, catch the index up."""
+    """Start-up work, once per server before workers fork: catch the index up."""
     from registry.certificates.validation import today
     from registry.search import follower
-    from registry.search.analyzer import load_jieba
 
-    load_jieba()
     svc = search_service(app)
     with app.app_context():
         session = app.extensions["registry.sessionmaker"]()

@@ -26,7 +26,8 @@ from registry.certificates.models import Certificate, CertificateEvent, ChainHea
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 from registry.search.index import IndexStore, State
-from registry.search.schema import Row, document
+from registry.search.interfaces import Row
+from registry.search.schema import document
 
 log = logging.getLogger(__name__)
 

@@ -135,14 +135,10 @@ class IndexStore:
         if path is None:
             return None
         cached = getattr(self._local, "searcher", None)
-        if cached is not None and cached[0] == path:
-            searcher = cached[1]
-            if not searcher.up_to_date():
-                fresh = searcher.refresh()
-                if fresh is not searcher:
-                    self._local.searcher = (path, fresh)
-                    searcher = fresh
-            return searcher
+        if cached is not None and cached[0] == path and cached[1].up_to_date():
+            return cached[1]
+        # A new searcher, never `refresh()`: a refreshed searcher reuses the readers of unchanged
+        # segments together with their old deletions, so superseded documents kept counting.
         if cached is not None:
             with contextlib.suppress(Exception):
                 cached[1].close()

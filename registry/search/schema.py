@@ -3,37 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, ID, TEXT, Schema
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from registry.certificates.service import verdict_of
-from registry.search.analyzer import bigram_analyzer, chinese_analyzer, english_analyzer, normalise
+from registry.search.analyzer import cjk_analyzer, latin_analyzer
+from registry.search.interfaces import FACETS, Row
+from registry.search.text import exact_form
 
-# Facet fields, in the order pages show them; the API uses the same names.
-FACETS = ("scheme", "stars", "status", "body", "region", "business_type")
+__all__ = ["FACETS", "SCHEMA_VERSION", "Row", "build_schema", "document"]
+
 # Bump whenever the schema or the analysis changes: a generation built by another version
 # reads as having no state, so the follower rebuilds it (see IndexStore.read_state).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:
-    """The index schema: only the number is stored, the database has everything else.
+    """The index schema.
 
-    Text fields keep no positions (queries never need phrases) and the expiry date is a
-    column only (sorted on, never searched): every posting left out is indexing time saved.
+    Postings find candidates; the stored normalised texts let the backend check a long run
+    exactly; columns hold what sorting and facet counting read for every match.
     """
     return Schema(
-        number=ID(stored=True, unique=True),
+        number=ID(stored=True, unique=True, sortable=True),
         credit_code=ID,
         name_exact=ID,
-        name_zh=TEXT(analyzer=chinese_analyzer(), phrase=False, field_boost=3.0),
-        name_ng=TEXT(analyzer=bigram_analyzer(), phrase=False, field_boost=1.5),
-        name_en=TEXT(analyzer=english_analyzer(), phrase=False, field_boost=2.0),
-        scope_zh=TEXT(analyzer=chinese_analyzer(repetitive=True), phrase=False),
-        scope_en=TEXT(analyzer=english_analyzer(stop=True), phrase=False),
+        name_ng=TEXT(analyzer=cjk_analyzer(), phrase=False),
+        scope_ng=TEXT(analyzer=cjk_analyzer(), phrase=False),
+        name_en=TEXT(analyzer=latin_analyzer(), phrase=False),
+        scope_en=TEXT(analyzer=latin_analyzer(), phrase=False),
+        texts=STORED,
         scheme=ID(sortable=True),
         stars=ID(sortable=True),
         status=ID(sortable=True),
@@ -41,44 +41,23 @@ def build_schema() -> Schema:
         region=ID(sortable=True),
         business_type=ID(sortable=True),
         expires=COLUMN(NumericColumn("i")),
+        name_len=COLUMN(NumericColumn("i")),
     )
 
 
-@dataclass(frozen=True)
-class Row:
-    """One certificate as the index needs it (a plain row, not an ORM object)."""
-
-    number: str
-    credit_code: str
-    name_zh: str
-    name_en: str
-    scope_zh: str
-    scope_en: str
-    scheme: str
-    star_level: int
-    status: str
-    body: str
-    region: str
-    business_type: str
-    expires: dt.date
-
-
 def document(row: Row, day: dt.date) -> dict[str, Any]:
-    """The index document for a row; the status facet is the verdict on `day`."""
+    """The index document for a row."""
+    t = row.texts()
     return {
         "number": row.number,
         "credit_code": row.credit_code,
-        "name_exact": normalise(row.name_zh).strip(),
-        "name_zh": row.name_zh,
-        "name_ng": normalise(row.name_zh),
-        "name_en": row.name_en,
-        "scope_zh": row.scope_zh,
-        "scope_en": row.scope_en,
-        "scheme": row.scheme,
-        "stars": str(row.star_level),
-        "status": verdict_of(row.status, row.expires, day),
-        "body": row.body,
-        "region": row.region,
-        "business_type": row.business_type,
+        "name_exact": exact_form(row.name_zh),
+        "name_ng": t.name_zh,
+        "scope_ng": t.scope_zh,
+        "name_en": t.name_words,
+        "scope_en": t.scope_words,
+        "texts": (t.name_zh, t.scope_zh, t.name_en, t.scope_en),
+        **row.facet_values(day),
         "expires": row.expires.toordinal(),
+        "name_len": len(t.name_zh),
     }

@@ -15,8 +15,9 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from registry.certificates.models import Certificate, CertificateEvent
-from registry.certificates.service import find_certificate, state_as_of, verdict_of
+from registry.certificates.service import find_certificate, state_as_of
 from registry.certificates.validation import NUMBER_RE, today
+from registry.certificates.verdicts import verdict_of
 from registry.signing.offline import parse_mark_input
 from registry.signing.service import PublicKeyCache
 from registry.signing.token import DecodedToken, TokenFormatError, decode_token, normalise_origin, verify_signature

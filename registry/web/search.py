@@ -12,16 +12,18 @@ from sqlalchemy import func, select
 
 from registry.bodies.models import CertificationBody
 from registry.certificates.models import Certificate
+from registry.certificates.stats import register_stats
 from registry.certificates.validation import today
+from registry.certificates.verdicts import verdict_of
 from registry.db import get_session
 from registry.organisations.business_types import BUSINESS_TYPES
-from registry.organisations.models import Organisation
 from registry.organisations.validation import region_name
 from registry.schemes.models import Scheme
 from registry.search import search_service
-from registry.search.database import _verdict
-from registry.search.query import SORTS, parse
-from registry.search.service import exact_target
+from registry.search.interfaces import FACETS, SORTS
+from registry.search.params import SearchRequest, search_request
+from registry.search.service import SearchPage, exact_target
+from registry.search.text import parse
 from registry.web.i18n import VERDICT_NAMES, current_lang, pick
 
 bp = Blueprint("web_search", __name__)
@@ -81,16 +83,32 @@ def _names(session) -> dict[str, dict[str, tuple[str, str]]]:  # type: ignore[no
     }
 
 
+def chip_links(req: SearchRequest, result: SearchPage, args: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(facet title, value label, URL without it) for every filter in effect: typed words and chosen facets."""
+    names = _names(get_session())
+    links = []
+    for chip in result.chips:
+        label = " / ".join(facet_label(chip.facet, v, names) for v in chip.values)
+        # Removing an understood word searches it as plain text: quoted words are never understood.
+        q = req.q.replace(chip.words, f'"{chip.words}"', 1) if chip.words in req.q else req.q
+        extra = {} if chip.words in req.q else {"understand": "0"}
+        links.append((str(FACET_TITLES[chip.facet]), label, url_for("web_search.search", **{**args, "q": q, **extra})))
+    for name in FACETS:
+        values = req.values(name)
+        if values:
+            label = " / ".join(facet_label(name, v, names) for v in values)
+            without = {k: v for k, v in args.items() if k != name}
+            links.append((str(FACET_TITLES[name]), label, url_for("web_search.search", **without)))
+    return links
+
+
 @bp.get("/search")
 def search() -> ResponseReturnValue:
-    from registry.api.search import search_request
-
     session = get_session()
     lang = current_lang()
     req = search_request(request.args, strict=False)
-    parsed = parse(req.q)
     if req.page == 1 and not req.filters:
-        target = exact_target(session, parsed)
+        target = exact_target(session, parse(req.q))
         if target is not None:
             return redirect(url_for("web.certificate", number=target[1], lang=lang))
     result = search_service().search(session, req)
@@ -103,13 +121,14 @@ def search() -> ResponseReturnValue:
         result=result,
         req=req,
         args=args,
+        chips=chip_links(req, result, args),
         names=_names(session),
         facet_titles=FACET_TITLES,
         facet_label=facet_label,
         sorts=[(s, SORT_NAMES[s]) for s in SORTS],
-        business_types=BUSINESS_TYPES,
         region_name=region_name,
         today=today(),
+        verdict_of=verdict_of,
     )
 
 
@@ -136,32 +155,19 @@ def schemes() -> ResponseReturnValue:
 @bp.get("/stats")
 def stats() -> ResponseReturnValue:
     session = get_session()
-    names = _names(session)
-    verdict = _verdict(today()).label("v")
-
-    def grouped(column):  # type: ignore[no-untyped-def]
-        return session.execute(
-            select(column, func.count())
-            .select_from(Certificate)
-            .join(Organisation, Organisation.id == Certificate.holder_id)
-            .join(Scheme, Scheme.id == Certificate.scheme_id)
-            .group_by(column)
-            .order_by(func.count().desc())
-        ).all()
-
+    numbers = register_stats(session, today())
     charts = [
-        ("stars", sorted(((str(k), n) for k, n in grouped(Certificate.star_level)), reverse=True)),
-        ("scheme", [(str(k), n) for k, n in grouped(Scheme.code)]),
-        ("status", [(str(k), n) for k, n in grouped(verdict)]),
-        ("region", [(str(k), n) for k, n in grouped(Organisation.region)][:15]),
-        ("business_type", [(str(k), n) for k, n in grouped(Organisation.business_type)]),
+        ("stars", list(numbers["by_star_level"].items())),
+        ("scheme", list(numbers["by_scheme"].items())),
+        ("status", [(v, n) for v, n in numbers["by_verdict"].items() if n]),
+        ("region", [(r["code"], r["count"]) for r in numbers["by_region"]][:15]),
+        ("business_type", list(numbers["by_business_type"].items())),
     ]
-    total = sum(n for _, n in charts[0][1])
     return render_template(
         "stats.html",
         charts=charts,
-        total=total,
-        names=names,
+        total=numbers["total"],
+        names=_names(session),
         facet_titles=FACET_TITLES,
         facet_label=facet_label,
     )

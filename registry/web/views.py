@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from registry.certificates.models import Certificate
+from registry.certificates.stats import register_stats
+from registry.certificates.validation import today
 from registry.db import get_session
 
 bp = Blueprint("web", __name__)
@@ -15,20 +17,20 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 def home() -> ResponseReturnValue:
     session = get_session()
-    total = session.scalar(select(func.count()).select_from(Certificate)) or 0
-    by_status = dict(session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all())
+    numbers = register_stats(session, today())
     latest = session.scalars(
         select(Certificate).order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(10)
     )
-    return render_template("home.html", total=total, by_status=by_status, latest=list(latest))
+    return render_template("home.html", total=numbers["total"], by_verdict=numbers["by_verdict"], latest=list(latest))
 
 
 @bp.get("/certificates/<path:number>")
 def certificate(number: str) -> ResponseReturnValue:
     from urllib.parse import quote
 
-    from registry.certificates.service import get_certificate, history, verdict_of
-    from registry.certificates.validation import score_out, today
+    from registry.certificates.service import get_certificate, history
+    from registry.certificates.validation import score_out
+    from registry.certificates.verdicts import verdict_of
     from registry.organisations.business_types import BUSINESS_TYPES
     from registry.organisations.validation import region_name
     from registry.web.marks import mark_version

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from registry.certificates.models import CertificateEvent
 from registry.certificates.schemas import EventIn
-from registry.certificates.service import Actor, Register, history, state_as_of, verdict_of
+from registry.certificates.service import Actor, Register, history, state_as_of
 from registry.certificates.validation import today
+from registry.certificates.verdicts import verdict_of
 from registry.db import commit
 from registry.errors import Conflict, ValidationError
 from tests.conftest import certificate_input, issue

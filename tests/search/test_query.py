@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.search.query import MAX_QUERY, parse
+from registry.search.text import MAX_QUERY, parse
 
 NASTY = st.one_of(
     st.text(max_size=300),
