@@ -27,7 +27,9 @@ def screens():  # type: ignore[no-untyped-def]
 
 
 def open_page(browser, width: int, height: int, lang: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN" if lang == "zh" else "en-US")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="zh-CN" if lang == "zh" else "en-US"
+    )
     context.set_default_timeout(10_000)
     return context, context.new_page()
 
@@ -48,7 +50,11 @@ def test_certificate_as_of_a_date(browser, live_server: str, session: Session) -
     seed(session, 40)
     commit(session)
     cert = session.scalars(select(Certificate).where(Certificate.status == "valid").order_by(Certificate.id)).first()
-    day = cert.issued.replace(day=min(cert.issued.day, 28)).isoformat() if cert.issued.month < 12 else cert.issued.isoformat()
+    day = (
+        cert.issued.replace(day=min(cert.issued.day, 28)).isoformat()
+        if cert.issued.month < 12
+        else cert.issued.isoformat()
+    )
     for width, height, lang in screens():
         context, page = open_page(browser, width, height, lang)
         page.goto(f"{live_server}/certificates/{cert.number}?lang={lang}")

@@ -105,3 +105,11 @@ def test_latest_issuances_are_the_latest_by_issue_date_with_dates(client, sessio
         (middle.issued.isoformat(), middle.number),
         (old.issued.isoformat(), old.number),
     ]
+
+
+def test_search_results_link_to_the_certificate_for_the_date_asked(client, session, body):
+    cert = issue(session, body, holder={"name_zh": "北京华达百货有限公司"})
+    page = client.get("/search?q=华达&as_of=2025-06-30&lang=en").get_data(as_text=True)
+    assert f'href="/certificates/{cert.number}?lang=en&amp;as_of=2025-06-30"' in page
+    plain = client.get("/search?q=华达&lang=en").get_data(as_text=True)
+    assert f'href="/certificates/{cert.number}?lang=en"' in plain
