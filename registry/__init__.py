@@ -41,6 +41,11 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
     init_search(app)
 
+    from registry.web.assets import init_app as init_assets
+
+    # First of the response hooks, so that compression runs after all the others.
+    init_assets(app)
+
     from registry.api import init_app as init_api
     from registry.web import init_app as init_web
 

@@ -20,6 +20,16 @@ TITLES = {
     500: lazy_gettext("Server error"),
 }
 
+# What an HTTP error means, for errors raised by the framework with an English-only description.
+DETAILS = {
+    400: lazy_gettext("The request could not be understood. Go back, check what you entered and try again."),
+    404: lazy_gettext("There is no page at this address. Check the link, or search the register."),
+    405: lazy_gettext("This page cannot be used that way. Go back and use the page's own buttons."),
+    413: lazy_gettext("What you sent is larger than the registry accepts."),
+    429: lazy_gettext("Too many requests from your address. Wait a minute and try again."),
+    500: lazy_gettext("Something went wrong on our side; it has been logged."),
+}
+
 
 def html_error_page(status: int, detail: str, detail_zh: str) -> tuple[str, int]:
     """Render the error page for `status`."""
@@ -29,8 +39,15 @@ def html_error_page(status: int, detail: str, detail_zh: str) -> tuple[str, int]
             "error.html",
             status=status,
             title=str(title) if title is not None else gettext("Error"),
-            # The detail comes with the exception in both languages, like any stored bilingual text.
-            detail=detail if current_lang() == "en" or not detail_zh else detail_zh,
+            detail=_detail(status, detail, detail_zh),
         ),
         status,
     )
+
+
+def _detail(status: int, detail: str, detail_zh: str) -> str:
+    if detail_zh:
+        # Our own errors carry their detail in both languages, like any stored bilingual text.
+        return detail if current_lang() == "en" else detail_zh
+    generic = DETAILS.get(status)
+    return str(generic) if generic is not None else detail

@@ -9,9 +9,15 @@ import io
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.api.keys import jwks_document
 from registry.api.verify import verify_items
+from registry.certificates.models import Certificate
+from registry.db import get_session
+from registry.organisations.models import Organisation
 from registry.verification.bulk_input import NoInputColumn, decode_upload, items_from_csv, items_from_text, limit_items
 from registry.verification.receipts import check_receipt
 
@@ -20,8 +26,52 @@ bp = Blueprint("verify_page", __name__)
 CSV_COLUMNS = ("input", "number", "verdict", "star_level", "status", "signature", "mark_current", "reason", "reason_zh")
 
 
-def _form_error(message: str, status: int = 400) -> tuple[str, int]:
-    return render_template("verify.html", error=message, result=None, form=request.form), status
+def _form_error(message: str, status: int = 400, form: object = None) -> tuple[str, int]:
+    form = request.form if form is None else form
+    return render_template("verify.html", error=message, result=None, form=form), status
+
+
+def _results_page(result: dict[str, object], dropped: int, form: object) -> str:
+    numbers = {r["number"] for r in result["results"] if r.get("number")}  # type: ignore[attr-defined]
+    return render_template(
+        "verify.html", result=result, dropped=dropped, error=None, form=form, holders=_holders(numbers)
+    )
+
+
+def _holders(numbers: set[str]) -> dict[str, tuple[str, str]]:
+    """Holder names (zh, en) of the registered certificates among `numbers`, for the result cards."""
+    names: dict[str, tuple[str, str]] = {}
+    session = get_session()
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), 500):
+        rows = session.execute(
+            select(Certificate.number, Organisation.name_zh, Organisation.name_en)
+            .join(Organisation, Organisation.id == Certificate.holder_id)
+            .where(Certificate.number.in_(ordered[start : start + 500]))
+        )
+        names.update({number: (zh, en or "") for number, zh, en in rows})
+    return names
+
+
+@bp.errorhandler(CSRFError)
+def _stale_form(exc: CSRFError) -> ResponseReturnValue:
+    # Flask-WTF's reasons are English sentences about tokens; say what happened and keep the input.
+    return _form_error(
+        _("This form has expired or was opened in another browser session. Check your input and submit it again.")
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    return _form_error(
+        _(
+            "The file is larger than the registry accepts (%(limit)s MiB at most). Split it and check each part.",
+            limit=f"{limit:g}",
+        ),
+        413,
+        form={},
+    )
 
 
 @bp.get("/verify")
@@ -54,7 +104,25 @@ def check() -> ResponseReturnValue:
         except ValueError:
             return _form_error(_("The date must be in the form YYYY-MM-DD."))
     result = verify_items(items, as_of)
-    return render_template("verify.html", result=result, dropped=dropped, error=None, form=request.form)
+    return _results_page(result, dropped, request.form)
+
+
+@bp.post("/verify/results")
+def results() -> ResponseReturnValue:
+    """The results of an earlier check, again from its signed receipt (e.g. in the other language)."""
+    payload = _receipt_payload()
+    if payload is None:
+        return _form_error(_("The receipt is not valid or was altered."), form={})
+    rows = payload.get("results", [])
+    result = {
+        "checked_at": payload.get("checked_at"),
+        "as_of": payload.get("as_of"),
+        "results": rows,
+        "receipt": request.form["receipt"].strip(),
+    }
+    dropped = request.form.get("dropped", "0")
+    form = {"items": "\n".join(str(r.get("input", "")) for r in rows), "as_of": payload.get("as_of") or ""}  # type: ignore[union-attr]
+    return _results_page(result, int(dropped) if dropped.isdigit() else 0, form)
 
 
 def _receipt_payload() -> dict[str, object] | None:

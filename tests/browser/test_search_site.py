@@ -33,6 +33,7 @@ def test_search_journey(page, live_server: str, session: Session) -> None:  # ty
     shot(page, "search-zh")
 
     page.set_default_timeout(5000)
+    page.locator(".filters > summary").click()  # on a phone the filters are folded before the results
     facet = page.locator(".facet:has(h3:text-is('星级')) a").first
     label = facet.inner_text()
     facet.click()
