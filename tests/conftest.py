@@ -29,6 +29,9 @@ from registry.schemes.service import load_schemes, read_scheme_file
 BASE_URL = "https://registry.example.cn"
 TABLES_IN_DELETE_ORDER = [
     "idempotent_requests",
+    "pending_uploads",
+    "login_failures",
+    "users",
     "certificate_events",
     "certificates",
     "organisations",
