@@ -52,15 +52,21 @@ def test_an_admin_cannot_revoke_another_bodys_key(session, other_body, admin_cli
 
 def test_an_admin_adds_a_clerk_who_signs_in_with_the_one_time_password(app, session, admin_client):
     token = csrf_of(admin_client, "/portal/users?lang=en")
-    r = admin_client.post("/portal/users?lang=en", data={"csrf_token": token, "email": "New@Body-One.cn", "role": "clerk"})
+    r = admin_client.post(
+        "/portal/users?lang=en", data={"csrf_token": token, "email": "New@Body-One.cn", "role": "clerk"}
+    )
     assert r.status_code == 201
     temporary = re.search(r'id="new-password">([^<]+)<', r.get_data(as_text=True)).group(1)
     newcomer = browser(app)
     assert login(newcomer, "new@body-one.cn", temporary).status_code == 302
     assert newcomer.get("/portal/?lang=en").headers["Location"].startswith("/portal/account/password")
-    duplicate = admin_client.post("/portal/users?lang=en", data={"csrf_token": token, "email": "new@body-one.cn", "role": "clerk"})
+    duplicate = admin_client.post(
+        "/portal/users?lang=en", data={"csrf_token": token, "email": "new@body-one.cn", "role": "clerk"}
+    )
     assert duplicate.status_code == 409 and "already exists" in duplicate.get_data(as_text=True)
-    bad = admin_client.post("/portal/users?lang=en", data={"csrf_token": token, "email": "not-an-address", "role": "boss"})
+    bad = admin_client.post(
+        "/portal/users?lang=en", data={"csrf_token": token, "email": "not-an-address", "role": "boss"}
+    )
     assert bad.status_code == 422 and "is not an e-mail address" in bad.get_data(as_text=True)
 
 
@@ -99,8 +105,13 @@ def test_contact_details_are_checked_saved_and_published(client, admin_client):
     assert bad.status_code == 422 and "contact_email" in bad.get_data(as_text=True)
     ok = admin_client.post(
         "/portal/body?lang=en",
-        data={"csrf_token": token, "contact_email": "cert@body-one.cn", "contact_phone": "+86 10 1234 5678",
-              "contact_address": "北京市朝阳区示例路1号", "website": "https://body-one.cn"},
+        data={
+            "csrf_token": token,
+            "contact_email": "cert@body-one.cn",
+            "contact_phone": "+86 10 1234 5678",
+            "contact_address": "北京市朝阳区示例路1号",
+            "website": "https://body-one.cn",
+        },
     )
     assert ok.status_code == 302
     page = client.get("/for-bodies?lang=en").get_data(as_text=True)

@@ -17,15 +17,35 @@ from registry.demo.seed import credit_code
 from tests.conftest import issue
 from tests.portal.conftest import csrf_of
 
-HEADER = ["number", "scheme", "holder_name_zh", "credit_code", "region", "business_type", "star_level", "score",
-          "scope_zh", "issued"]
+HEADER = [
+    "number",
+    "scheme",
+    "holder_name_zh",
+    "credit_code",
+    "region",
+    "business_type",
+    "star_level",
+    "score",
+    "scope_zh",
+    "issued",
+]
 
 
 def rows(count: int, prefix: str = "UPL") -> list[list[str]]:
     rng = random.Random(count)
     return [
-        [f"{prefix}-2025-{i:06d}", "GB/T 27922-2011", f"上传测试商贸有限公司{i}", credit_code(rng, "110105"), "110105",
-         "mall", "4", "86", "家用电器的售后服务", "2025-01-15"]
+        [
+            f"{prefix}-2025-{i:06d}",
+            "GB/T 27922-2011",
+            f"上传测试商贸有限公司{i}",
+            credit_code(rng, "110105"),
+            "110105",
+            "mall",
+            "4",
+            "86",
+            "家用电器的售后服务",
+            "2025-01-15",
+        ]
         for i in range(count)
     ]
 
@@ -52,7 +72,8 @@ def xlsx_bytes(table: list[list[object]], header: list[str] = HEADER) -> bytes:
 def upload(client, data: bytes, name: str, lang: str = "en"):  # type: ignore[no-untyped-def]
     token = csrf_of(client, "/portal/upload?lang=en")
     return client.post(
-        f"/portal/upload?lang={lang}", data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+        f"/portal/upload?lang={lang}",
+        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
 
@@ -155,7 +176,7 @@ def test_a_file_that_is_neither_csv_nor_xlsx(clerk_client, data, message):
 
 
 def test_unknown_and_missing_columns_are_named(clerk_client):
-    data = "number,colour\nA-0001,red\n".encode()
+    data = b"number,colour\nA-0001,red\n"
     html = upload(clerk_client, data, "odd.csv").get_data(as_text=True)
     assert "unknown column &#39;colour&#39;" in html and "required column &#39;scheme&#39; is missing" in html
 
