@@ -64,7 +64,7 @@ def workbook(path: Path, bad_row: int | None = None) -> Path:
 def test_an_administrator_walks_the_portal(page, live_server, app, session, body, minter, tmp_path, monkeypatch):
     # The test server speaks http on a loopback address; production cookies are Secure under https.
     monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", False)
-    admin, temporary = create_user(session, current_passwords(), "admin@body-one.cn", body, "admin")
+    _admin, temporary = create_user(session, current_passwords(), "admin@body-one.cn", body, "admin")
     commit(session)
     site = live_server.replace("127.0.0.1", "localhost")
 
