@@ -33,12 +33,14 @@ def test_create_with_password_stdin(runner, session, body):
 
 
 def test_bad_input_is_explained(runner, body):
-    assert "is not an e-mail address" in runner.invoke(
-        args=["users", "create", "nope", "--body", body.code, "--role", "clerk"]
-    ).output
-    assert "no certification body" in runner.invoke(
-        args=["users", "create", "a@b.cn", "--body", "NOPE-1", "--role", "clerk"]
-    ).output
+    assert (
+        "is not an e-mail address"
+        in runner.invoke(args=["users", "create", "nope", "--body", body.code, "--role", "clerk"]).output
+    )
+    assert (
+        "no certification body"
+        in runner.invoke(args=["users", "create", "a@b.cn", "--body", "NOPE-1", "--role", "clerk"]).output
+    )
     runner.invoke(args=["users", "create", "a@b.cn", "--body", body.code, "--role", "clerk"])
     again = runner.invoke(args=["users", "create", "a@b.cn", "--body", body.code, "--role", "clerk"])
     assert again.exit_code == 1 and "already exists" in again.output
