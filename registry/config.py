@@ -37,6 +37,8 @@ class Settings:
     rate_limit_prefix: str = "registry"
     # Upper bound on a request body; write batches of 1,000 certificates fit well inside.
     max_content_length: int = 8 * 1024 * 1024
+    # A portal session left untouched this long signs out (staff on shared office computers).
+    session_idle_minutes: int = 30
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -50,6 +52,7 @@ KNOWN_ENV = {
     "REGISTRY_REDIS_URL",
     "REGISTRY_MAX_CONTENT_LENGTH",
     "REGISTRY_RATE_LIMITS",
+    "REGISTRY_SESSION_IDLE_MINUTES",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -144,6 +147,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     if redis_url is not None:
         _check_url("REGISTRY_REDIS_URL", redis_url, ("redis", "rediss", "memory"))
     max_len = get("max_content_length")
+    idle = get("session_idle_minutes")
     limits_enabled, limits = _rate_limits(env.get("REGISTRY_RATE_LIMITS", ""))
     if "rate_limits" in overrides:
         limits = tuple(dict(overrides["rate_limits"] or {}).items())  # type: ignore[call-overload]
@@ -162,4 +166,5 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         rate_limits_enabled=limits_enabled,
         rate_limit_prefix=str(overrides.get("rate_limit_prefix", "registry")),
         max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len) if max_len else Settings.max_content_length,
+        session_idle_minutes=_int("REGISTRY_SESSION_IDLE_MINUTES", idle) if idle else Settings.session_idle_minutes,
     )

@@ -1,9 +1,11 @@
 """Imports every model so that Base.metadata knows every table (for Alembic and tests)."""
 
+from registry.accounts.models import LoginFailure, User
 from registry.api.idempotency import IdempotentRequest
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
 from registry.organisations.models import Organisation
+from registry.porting.models import PendingUpload
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
 
@@ -14,7 +16,10 @@ __all__ = [
     "CertificationBody",
     "ChainHead",
     "IdempotentRequest",
+    "LoginFailure",
     "Organisation",
+    "PendingUpload",
     "Scheme",
     "SigningKey",
+    "User",
 ]

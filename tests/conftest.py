@@ -34,6 +34,9 @@ settings.load_profile("registry")
 BASE_URL = "https://registry.example.cn"
 TABLES_IN_DELETE_ORDER = [
     "idempotent_requests",
+    "pending_uploads",
+    "login_failures",
+    "users",
     "certificate_events",
     "certificates",
     "organisations",

@@ -29,6 +29,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(search_bp)
 
+    from flask_wtf.csrf import CSRFError
+
     from registry.web.errors import html_error_page
 
     def on_registry_error(exc: RegistryError) -> Response | tuple[str, int]:
@@ -41,6 +43,13 @@ def init_app(app: Flask) -> None:
             return exc
         if errors.wants_problem_json():
             return errors.http_error(exc)
+        if isinstance(exc, CSRFError):
+            # Flask-WTF's reasons are English sentences about tokens; say what happened, in both languages.
+            return html_error_page(
+                400,
+                "This form has expired or was opened in another browser session. Reload the page and submit it again.",
+                "此表单已过期或在另一个浏览器会话中打开。请刷新页面后重新提交。",
+            )
         return html_error_page(exc.code, exc.description or exc.name, "")
 
     def on_unexpected(exc: Exception) -> Response | tuple[str, int]:

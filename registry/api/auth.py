@@ -13,9 +13,9 @@ from flask import g, request
 
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.bodies.service import authenticate
-from registry.certificates.service import Actor
+from registry.certificates.service import Actor, check_may_publish
 from registry.db import get_session
-from registry.errors import Forbidden, Unauthorized
+from registry.errors import Unauthorized
 
 F = TypeVar("F", bound=Callable[..., Any])
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -51,11 +51,7 @@ def current_caller() -> Caller:
             "此接口需要认证机构的 API 密钥：Authorization: Bearer <密钥>",
         )
     key = authenticate(get_session(), credentials)
-    if key.body.status != "active":
-        raise Forbidden(
-            f"certification body {key.body.code} is suspended and cannot publish",
-            f"认证机构 {key.body.code} 已被暂停，不能发布",
-        )
+    check_may_publish(key.body)
     return Caller(key.body, key)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base, UTCDateTime, utcnow
@@ -19,6 +19,13 @@ class CertificationBody(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Published contact details, kept by the body's admins in the portal.
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    contact_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # When set, every portal user of the body must sign in with a TOTP code as well.
+    require_totp: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     api_keys: Mapped[list[ApiKey]] = relationship(back_populates="body")
 

@@ -84,17 +84,55 @@ def issue_key(session: Session, code: str) -> tuple[ApiKey, str]:
     return key, f"{prefix}.{secret}"
 
 
-def revoke_key(session: Session, key_id: str) -> ApiKey:
-    """Revoke a key by its public prefix (or numeric id); it fails at once."""
+def revoke_key(session: Session, key_id: str, body: CertificationBody | None = None) -> ApiKey:
+    """Revoke a key by its public prefix (or numeric id); it fails at once.
+
+    With `body`, only that body's keys can be named: another body's key is not found.
+    """
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == key_id))
     if key is None and key_id.isdigit():
         key = session.get(ApiKey, int(key_id))
-    if key is None:
+    if key is None or (body is not None and key.body_id != body.id):
         raise NotFound(f"no API key {key_id!r}", f"没有 API 密钥 {key_id!r}")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
     session.flush()
     return key
+
+
+def list_keys(session: Session, body: CertificationBody) -> list[ApiKey]:
+    """The body's API keys, newest first."""
+    return list(session.scalars(select(ApiKey).where(ApiKey.body_id == body.id).order_by(ApiKey.id.desc())))
+
+
+CONTACT_LIMITS = {"contact_email": 254, "contact_phone": 64, "contact_address": 300, "website": 300}
+PHONE_RE = re.compile(r"^[0-9+()\- ]{5,64}$")
+
+
+def update_contacts(session: Session, body: CertificationBody, **values: str) -> CertificationBody:
+    """Set the body's published contact details; each is optional, each checked when given."""
+    errors = []
+    clean = {name: (values.get(name) or "").strip() for name in CONTACT_LIMITS}
+    for name, limit in CONTACT_LIMITS.items():
+        if len(clean[name]) > limit:
+            errors.append(FieldError(name, f"must be at most {limit} characters", f"最多 {limit} 个字符"))
+    email = clean["contact_email"]
+    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        errors.append(FieldError("contact_email", "is not an e-mail address", "电子邮箱格式不正确"))
+    if clean["contact_phone"] and not PHONE_RE.match(clean["contact_phone"]):
+        errors.append(
+            FieldError("contact_phone", "may hold only digits, spaces and + - ( )", "电话只能包含数字、空格和 + - ( )")
+        )
+    if clean["website"] and not re.match(r"^https?://[^\s/]+\.[^\s]+$", clean["website"]):
+        errors.append(
+            FieldError("website", "must be an http:// or https:// address", "网址应以 http:// 或 https:// 开头")
+        )
+    if errors:
+        raise ValidationError(errors)
+    for name, value in clean.items():
+        setattr(body, name, value)
+    session.flush()
+    return body
 
 
 def authenticate(session: Session, presented: str) -> ApiKey:
@@ -107,3 +145,10 @@ def authenticate(session: Session, presented: str) -> ApiKey:
         raise Unauthorized(f"API key {key.prefix} has been revoked", f"API 密钥 {key.prefix} 已被吊销")
     key.last_used_at = utcnow()
     return key
+
+
+def set_require_totp(session: Session, body: CertificationBody, required: bool) -> CertificationBody:
+    """Require (or stop requiring) a second factor of every portal user of the body."""
+    body.require_totp = required
+    session.flush()
+    return body

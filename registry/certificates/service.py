@@ -136,11 +136,7 @@ class Register:
         return self._issue_new(data, body, scheme, expires), True
 
     def _issue_new(self, data: CertificateIn, body: CertificationBody, scheme: Scheme, expires: dt.date) -> Certificate:
-        if body.status != "active":
-            raise Forbidden(
-                f"certification body {body.code} is suspended and cannot publish",
-                f"认证机构 {body.code} 已被暂停，不能发布",
-            )
+        check_may_publish(body)
         holder = self._upsert_holder(data)
         cert = Certificate(
             number=data.number,
@@ -174,12 +170,14 @@ class Register:
         release: bool = False,
         chunk: int = 500,
         on_item: Callable[[], None] | None = None,
+        write: bool = True,
     ) -> BatchResult:
         """Issue many certificates, all or nothing, reporting every bad item by its index.
 
         Items arrive as (index, parsed input or the ValidationError from parsing it). Once
         any item fails, later items are still checked but nothing more is written; the
-        caller rolls back when `result.errors` is not empty.
+        caller rolls back when `result.errors` is not empty. `write=False` (with keep=False)
+        makes every check and writes nothing: a preview that takes no write lock.
         """
         body = body or self.body
         if body is None:
@@ -246,7 +244,7 @@ class Register:
                         result.errors.append((index, FieldError("number", exc.detail, exc.detail_zh)))
             buffer.clear()
             if not result.errors:
-                if bulk:
+                if bulk and write:
                     write_bulk(self, body, bulk)
                 self.session.flush()
             bulk.clear()
@@ -387,6 +385,8 @@ class Register:
                 f"certificate {cert.number} belongs to another certification body",
                 f"证书 {cert.number} 属于其他认证机构",
             )
+        if self.body is not None:
+            check_may_publish(self.body)
         return cert
 
     def _effective(self, cert: Certificate, given: dt.date | None) -> dt.date:

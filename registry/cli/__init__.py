@@ -7,11 +7,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
-    from registry.cli import audit, bodies, db, demo, index, keys, porting, schemes
+    from registry.cli import audit, bodies, db, demo, index, keys, porting, schemes, users
 
     app.cli.add_command(db.group)
     app.cli.add_command(schemes.group)
     app.cli.add_command(bodies.group)
+    app.cli.add_command(users.group)
     app.cli.add_command(keys.group)
     app.cli.add_command(demo.group)
     app.cli.add_command(porting.import_command)

@@ -17,30 +17,17 @@ from sqlalchemy.orm import Session
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.chain import audit
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
-from registry.certificates.schemas import parse_certificate
+from registry.certificates.schemas import CertificateIn, parse_certificate
 from registry.certificates.service import Actor, Minter, Register
 from registry.errors import FieldError, ValidationError
 from registry.organisations.models import Organisation
 from registry.porting.export import FORMAT
+from registry.porting.table_format import csv_rows, line_error, table_items
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
 
-CSV_COLUMNS = {
-    "number": "number",
-    "scheme": "scheme",
-    "holder_name_zh": "holder.name_zh",
-    "holder_name_en": "holder.name_en",
-    "credit_code": "holder.credit_code",
-    "region": "holder.region",
-    "business_type": "holder.business_type",
-    "star_level": "star_level",
-    "score": "score",
-    "scope_zh": "scope_zh",
-    "scope_en": "scope_en",
-    "issued": "issued",
-    "expires": "expires",
-    "sites": "sites",
-}
+# Rows a preview lists in full; the rest are counted.
+SAMPLE_ROWS = 20
 
 
 @dataclass
@@ -50,6 +37,8 @@ class ImportReport:
     created: int = 0
     unchanged: int = 0
     errors: list[tuple[int, FieldError]] = field(default_factory=list)
+    # The first rows as parsed, for a preview.
+    sample: list[CertificateIn] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,44 +72,6 @@ def sniff_kind(path: Path) -> str:
     return "jsonl"
 
 
-def _line_error(line: int, fld: str, message: str, zh: str = "") -> tuple[int, FieldError]:
-    return line, FieldError(fld, message, zh)
-
-
-def _csv_items(handle: IO[str], errors: list[tuple[int, FieldError]]) -> Iterator[tuple[int, Any]]:
-    reader = csv.DictReader(handle)
-    columns = reader.fieldnames or []
-    unknown = [c for c in columns if c not in CSV_COLUMNS and not c.startswith("evaluation.")]
-    missing = [c for c in ("number", "scheme", "credit_code", "star_level", "score", "issued") if c not in columns]
-    for name in unknown:
-        errors.append(_line_error(1, name, f"unknown column {name!r}", f"未知的列 {name!r}"))
-    for name in missing:
-        errors.append(_line_error(1, name, f"required column {name!r} is missing", f"缺少必需的列 {name!r}"))
-    if unknown or missing:
-        return
-    for row in reader:
-        line = reader.line_num
-        item: dict[str, Any] = {"holder": {}}
-        for column, value in row.items():
-            if column is None:
-                errors.append(_line_error(line, "row", "more values than columns", "数值多于列数"))
-                continue
-            value = (value or "").strip()
-            if not value:
-                continue
-            if column.startswith("evaluation."):
-                item.setdefault("evaluation", {})[column.removeprefix("evaluation.")] = value
-                continue
-            target = CSV_COLUMNS[column]
-            if target == "sites":
-                item["sites"] = [s.strip() for s in value.split(";") if s.strip()]
-            elif target.startswith("holder."):
-                item["holder"][target.removeprefix("holder.")] = value
-            else:
-                item[target] = value
-        yield line, item
-
-
 def _jsonl_items(handle: IO[str], errors: list[tuple[int, FieldError]]) -> Iterator[tuple[int, Any]]:
     for line, text in enumerate(handle, start=1):
         if not text.strip():
@@ -128,7 +79,7 @@ def _jsonl_items(handle: IO[str], errors: list[tuple[int, FieldError]]) -> Itera
         try:
             yield line, json.loads(text)
         except ValueError as exc:
-            errors.append(_line_error(line, "line", f"not valid JSON: {exc.msg}", "不是有效的 JSON"))
+            errors.append(line_error(line, "line", f"not valid JSON: {exc.msg}", "不是有效的 JSON"))
 
 
 def import_issuances(
@@ -142,21 +93,56 @@ def import_issuances(
 ) -> ImportReport:
     """Issue every row of a body's CSV or JSON Lines file; the caller commits only if report.ok."""
     kind = sniff_kind(path)
-    report = ImportReport(kind="csv" if kind == "csv" else "jsonl")
-    parse_errors: list[tuple[int, FieldError]] = []
-    register = Register(session, actor, body=body, minter=minter)
     with open_text(path) as handle:
-        rows = _csv_items(handle, parse_errors) if kind == "csv" else _jsonl_items(handle, parse_errors)
+        parse_errors: list[tuple[int, FieldError]] = []
+        rows = table_items(csv_rows(handle), parse_errors) if kind == "csv" else _jsonl_items(handle, parse_errors)
+        return issue_items(
+            session,
+            rows,
+            parse_errors,
+            body,
+            kind="csv" if kind == "csv" else "jsonl",
+            actor=actor,
+            minter=minter,
+            on_row=on_row,
+        )
 
-        def parsed() -> Iterator[tuple[int, Any]]:
-            for line, item in rows:
-                report.rows += 1
-                try:
-                    yield line, parse_certificate(item)
-                except ValidationError as exc:
-                    yield line, exc
 
-        result = register.issue_many(parsed(), body, keep=False, release=True, on_item=on_row)
+def issue_items(
+    session: Session,
+    rows: Iterator[tuple[int, Any]],
+    parse_errors: list[tuple[int, FieldError]],
+    body: CertificationBody,
+    *,
+    kind: str,
+    actor: Actor,
+    minter: Minter | None,
+    on_row: Callable[[], None] | None = None,
+    release: bool = True,
+    write: bool = True,
+) -> ImportReport:
+    """Issue (line, raw item) rows all or nothing through the register; the caller commits only if report.ok.
+
+    `parse_errors` is filled by the reader of `rows` while it is consumed. `release` lets go of
+    flushed objects after each chunk (long CLI imports); a request that still uses its objects
+    passes False. `write=False` checks every row the same way and writes nothing.
+    """
+    report = ImportReport(kind=kind)
+    register = Register(session, actor, body=body, minter=minter)
+
+    def parsed() -> Iterator[tuple[int, Any]]:
+        for line, item in rows:
+            report.rows += 1
+            try:
+                data = parse_certificate(item)
+            except ValidationError as exc:
+                yield line, exc
+                continue
+            if len(report.sample) < SAMPLE_ROWS:
+                report.sample.append(data)
+            yield line, data
+
+    result = register.issue_many(parsed(), body, keep=False, release=release, on_item=on_row, write=write)
     report.created, report.unchanged = result.created, result.unchanged
     report.errors = sorted(parse_errors + result.errors, key=lambda e: e[0])
     if report.errors:
@@ -192,7 +178,7 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
     report = ImportReport(kind="export")
     if session.scalar(select(func.count()).select_from(Certificate)):
         report.errors.append(
-            _line_error(
+            line_error(
                 0,
                 "file",
                 "the register is not empty; a full export loads only into an empty one",
@@ -212,9 +198,7 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
         try:
             _insert(session, kind, rows, ids)
         except KeyError as exc:
-            report.errors.append(
-                _line_error(rows[0][0], kind, f"refers to unknown {exc.args[0]}", "引用了不存在的记录")
-            )
+            report.errors.append(line_error(rows[0][0], kind, f"refers to unknown {exc.args[0]}", "引用了不存在的记录"))
 
     with open_text(path) as handle:
         current = None
@@ -227,17 +211,17 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
             try:
                 record = json.loads(text)
             except ValueError as exc:
-                report.errors.append(_line_error(line, "line", f"not valid JSON: {exc.msg}", "不是有效的 JSON"))
+                report.errors.append(line_error(line, "line", f"not valid JSON: {exc.msg}", "不是有效的 JSON"))
                 continue
             kind = record.get("kind") if isinstance(record, dict) else None
             if kind == "header":
                 continue
             if kind not in REQUIRED_BY_KIND:
-                report.errors.append(_line_error(line, "kind", f"unknown record kind {kind!r}", "未知的记录类型"))
+                report.errors.append(line_error(line, "kind", f"unknown record kind {kind!r}", "未知的记录类型"))
                 continue
             missing = [k for k in REQUIRED_BY_KIND[kind] if k not in record]
             if missing:
-                report.errors.append(_line_error(line, missing[0], "is required", "必填"))
+                report.errors.append(line_error(line, missing[0], "is required", "必填"))
                 continue
             if kind != current and current is not None:
                 flush(current)
@@ -258,7 +242,7 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
     _count, failure = audit(session)
     if failure is not None:
         report.errors.append(
-            _line_error(0, f"event {failure.seq}", f"hash chain broken: {failure.problem}", "事件哈希链校验失败")
+            line_error(0, f"event {failure.seq}", f"hash chain broken: {failure.problem}", "事件哈希链校验失败")
         )
     report.created = report.rows
     return report

@@ -23,6 +23,11 @@ def init_app(app: Flask) -> None:
     from registry.web.verify_page import bp as verify_page_bp
 
     app.register_blueprint(verify_page_bp)
+    from registry.web import portal
+    from registry.web.for_bodies import bp as for_bodies_bp
+
+    app.register_blueprint(for_bodies_bp)
+    portal.init_app(app)
     csrf = CSRFProtect(app)
     # The JSON API authenticates with bearer keys or needs none; cookies play no part there.
     for name in ("api_write", "api_verify"):

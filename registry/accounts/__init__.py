@@ -1,0 +1,1 @@
+"""Staff accounts of certification bodies: users, passwords, sign-in throttling, second factor."""
