@@ -4,6 +4,7 @@ from registry.api.idempotency import IdempotentRequest
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
 from registry.organisations.models import Organisation
+from registry.reports.models import Report
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
 
@@ -15,6 +16,7 @@ __all__ = [
     "ChainHead",
     "IdempotentRequest",
     "Organisation",
+    "Report",
     "Scheme",
     "SigningKey",
 ]

@@ -15,6 +15,8 @@ DEFAULT_LIMITS = {
     "receipt": "600 per minute",
     "write": "600 per minute",
     "scan": "600 per minute",
+    # A shopper reports one mark; a shop's security desk a few. More is noise or abuse.
+    "report": "5 per minute; 50 per day",
 }
 
 ENDPOINTS = {
@@ -27,6 +29,8 @@ ENDPOINTS = {
     "api_write.issue": "write",
     "api_write.post_event": "write",
     "scan.landing": "scan",
+    "api_reports.create": "report",
+    "scan.report": "report",
 }
 
 

@@ -19,11 +19,29 @@ class CertificationBody(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where a consumer reaches the body about one of its certificates (each optional).
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_website: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     api_keys: Mapped[list[ApiKey]] = relationship(back_populates="body")
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "name_zh": self.name_zh, "name_en": self.name_en}
+
+    @property
+    def contacts(self) -> list[tuple[str, str, str]]:
+        """The body's contact details as (kind, text, link), in the order a consumer would try them."""
+        out = []
+        if self.contact_phone:
+            out.append(
+                ("phone", self.contact_phone, "tel:" + "".join(c for c in self.contact_phone if c in "+0123456789"))
+            )
+        if self.contact_email:
+            out.append(("email", self.contact_email, f"mailto:{self.contact_email}"))
+        if self.contact_website:
+            out.append(("website", self.contact_website, self.contact_website))
+        return out
 
 
 class ApiKey(Base):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import Babel, lazy_gettext, lazy_pgettext, refresh
+from markupsafe import Markup
 
 LANGUAGES = ("zh", "en")
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -35,6 +36,14 @@ def pick(zh: str, en: str) -> str:
     For data kept in two fields (names, scopes, reasons); UI text goes through the catalogs.
     """
     return en if current_lang() == "en" and en else zh
+
+
+def nav_current(endpoint: str) -> Markup:
+    """` aria-current="page"` on the navigation link to the page being shown (same blueprint view)."""
+    here = request.endpoint
+    if here == "verify_page.check":
+        here = "verify_page.form"
+    return Markup(' aria-current="page"') if here == endpoint else Markup("")
 
 
 def lang_url(lang: str) -> str:
