@@ -39,7 +39,7 @@ def suggested_kind(key: str) -> str:
         return "forged_mark"
     if key in DEAD:
         return "dead_mark_displayed"
-    return "wrong_holder"
+    return "other" if key == "unreadable" else "wrong_holder"
 
 
 def _page(token: str, form: dict[str, Any] | None = None, errors: list[str] | None = None) -> str:

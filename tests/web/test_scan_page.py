@@ -137,7 +137,7 @@ def test_the_configured_operator_and_icp_number_appear_on_every_page(operated_cl
             assert title.endswith("服务认证登记簿" if lang == "zh" else "Service Certificate Registry"), (path, title)
     scan = operated_client.get(f"/V/{cert.token}").get_data(as_text=True)
     who = re.search(r'<section class="operator".*?</section>', scan, re.S).group(0)
-    assert "某某市市场监督管理局信息中心" in who and "registry.example.cn" in who
+    assert "某某市市场监督管理局信息中心" in who and "<strong>registry.example.cn</strong>" in who
 
 
 def test_demo_defaults_say_demo(client):
