@@ -33,6 +33,9 @@ ENDPOINTS = {
     "scan.report": "report",
 }
 
+# Kinds whose endpoints draw on one allowance: a report sent through the form or the API is one report.
+SHARED_KINDS = frozenset({"report"})
+
 
 def client_address() -> str:
     return request.remote_addr or "unknown"
@@ -77,6 +80,9 @@ def init_app(app: Flask) -> None:
             continue
         key_func = api_key_or_address if kind == "write" else client_address
         cost = verify_cost if kind == "verify" else 1
-        app.view_functions[endpoint] = limiter.limit(
-            lambda kind=kind: current_app.extensions["registry.limits"][kind], key_func=key_func, cost=cost
-        )(view)
+        limit = lambda kind=kind: current_app.extensions["registry.limits"][kind]  # noqa: E731
+        if kind in SHARED_KINDS:
+            decorator = limiter.shared_limit(limit, scope=kind, key_func=key_func, cost=cost)
+        else:
+            decorator = limiter.limit(limit, key_func=key_func, cost=cost)
+        app.view_functions[endpoint] = decorator(view)
