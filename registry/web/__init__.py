@@ -9,6 +9,7 @@ from flask_wtf import CSRFProtect
 
 from registry.config import contact_href
 from registry.web import i18n
+from registry.web.fragments import fragment
 
 
 def init_app(app: Flask) -> None:
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
         pick=i18n.pick,
         lang_url=i18n.lang_url,
         nav_current=i18n.nav_current,
+        fragment=fragment,
         verdict_names=i18n.VERDICT_NAMES,
         verdict_words=i18n.VERDICT_WORDS,
         event_names=i18n.EVENT_NAMES,

@@ -23,11 +23,17 @@ def init_app(app: Flask) -> None:
 
 def current_lang() -> str:
     """`zh` or `en` for the current request."""
-    asked = request.args.get("lang", "")
-    if asked in LANGUAGES:
-        return asked
-    best = request.accept_languages.best_match(["zh", "zh-CN", "en"], default="zh")
-    return "en" if best.startswith("en") else "zh"
+    # Asked a dozen times per page: remember the answer on the request.
+    lang = request.environ.get("registry.lang")
+    if lang is None:
+        asked = request.args.get("lang", "")
+        if asked in LANGUAGES:
+            lang = asked
+        else:
+            best = request.accept_languages.best_match(["zh", "zh-CN", "en"], default="zh")
+            lang = "en" if best.startswith("en") else "zh"
+        request.environ["registry.lang"] = lang
+    return lang
 
 
 def pick(zh: str, en: str) -> str:
