@@ -57,8 +57,17 @@ def camera_page(browser, tmp_path, client, session, body, minter):  # type: igno
 @pytest.mark.parametrize("start", ["/", "/verify?lang=en"])
 def test_scanning_a_printed_mark_opens_its_scan_page(camera_page, live_server, start):  # type: ignore[no-untyped-def]
     page, cert = camera_page
-    loaded = []
+    loaded, violations = [], []
     page.on("request", lambda request: loaded.append(request.url))
+    page.on("console", lambda message: violations.append(message.text) if "Content Security" in message.text else None)
+
+    def strict_csp(route):  # type: ignore[no-untyped-def]
+        # What issue 11's policy will send: the scanner must need no inline script or style.
+        response = route.fetch()
+        headers = {**response.headers, "content-security-policy": "default-src 'self'; img-src 'self' data:"}
+        route.fulfill(response=response, headers=headers)
+
+    page.route(f"{live_server}/**", strict_csp)
     page.goto(live_server + start)
     assert not any("jsQR" in url for url in loaded), "the decoder loads only when the camera starts"
     button = page.locator(".scan-button")
@@ -70,4 +79,5 @@ def test_scanning_a_printed_mark_opens_its_scan_page(camera_page, live_server, s
     assert cert.holder.name_zh in page.locator("main").inner_text()
     # Desktop Chromium on Linux has no BarcodeDetector: the vendored decoder did the reading.
     assert any(url.endswith("/static/vendor/jsqr/jsQR.js") for url in loaded)
+    assert violations == []
     shot(page, f"scan-button-opened-{'verify' if 'verify' in start else 'home'}")
