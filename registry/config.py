@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -39,6 +40,12 @@ class Settings:
     max_content_length: int = 8 * 1024 * 1024
     # A portal session left untouched this long signs out (staff on shared office computers).
     session_idle_minutes: int = 30
+    # Who runs this registry: every page's footer and every scan page name them, so that a copy on
+    # a lookalike domain cannot borrow the operator's standing without also claiming its name.
+    operator_name_zh: str = "服务认证登记簿演示运营方（demo）"
+    operator_name_en: str = "Service Certificate Registry demo operator (demo)"
+    operator_contact: str = "demo@registry.example.cn"
+    icp: str = "京ICP备00000000号-0（demo）"
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -53,6 +60,10 @@ KNOWN_ENV = {
     "REGISTRY_MAX_CONTENT_LENGTH",
     "REGISTRY_RATE_LIMITS",
     "REGISTRY_SESSION_IDLE_MINUTES",
+    "REGISTRY_OPERATOR_NAME_ZH",
+    "REGISTRY_OPERATOR_NAME_EN",
+    "REGISTRY_OPERATOR_CONTACT",
+    "REGISTRY_ICP",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -94,7 +105,46 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
-LIMIT_KINDS = ("read", "verify", "receipt", "write", "scan")
+LIMIT_KINDS = ("read", "verify", "receipt", "write", "scan", "report")
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
+
+
+def contact_href(value: str) -> str | None:
+    """The link for a contact that is a web address, an e-mail address or a phone number; else None."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return value
+    if _EMAIL_RE.match(value):
+        return f"mailto:{value}"
+    if _PHONE_RE.match(value):
+        return "tel:" + re.sub(r"[ ()-]", "", value)
+    return None
+
+
+def _text(key: str, value: str, limit: int) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise ConfigError(f"{key}={value!r} must be 1-{limit} characters")
+    return value
+
+
+def _contact(value: str) -> str:
+    value = value.strip()
+    if contact_href(value) is None:
+        raise ConfigError(
+            f"REGISTRY_OPERATOR_CONTACT={value!r} must be an http(s) URL, an e-mail address or a phone number"
+        )
+    return value
+
+
+def _icp(value: str) -> str:
+    value = _text("REGISTRY_ICP", value, 64)
+    if "ICP" not in value.upper():
+        raise ConfigError(f"REGISTRY_ICP={value!r} must be an ICP filing number such as 京ICP备12345678号-1")
+    return value
 
 
 def _rate_limits(raw: str) -> tuple[bool, tuple[tuple[str, str], ...]]:
@@ -167,4 +217,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         rate_limit_prefix=str(overrides.get("rate_limit_prefix", "registry")),
         max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len) if max_len else Settings.max_content_length,
         session_idle_minutes=_int("REGISTRY_SESSION_IDLE_MINUTES", idle) if idle else Settings.session_idle_minutes,
+        operator_name_zh=_text("REGISTRY_OPERATOR_NAME_ZH", get("operator_name_zh") or Settings.operator_name_zh, 100),
+        operator_name_en=_text("REGISTRY_OPERATOR_NAME_EN", get("operator_name_en") or Settings.operator_name_en, 150),
+        operator_contact=_contact(get("operator_contact") or Settings.operator_contact),
+        icp=_icp(get("icp") or Settings.icp),
     )

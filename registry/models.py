@@ -6,6 +6,7 @@ from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
 from registry.organisations.models import Organisation
 from registry.porting.models import PendingUpload
+from registry.reports.models import Report
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
 
@@ -19,6 +20,7 @@ __all__ = [
     "LoginFailure",
     "Organisation",
     "PendingUpload",
+    "Report",
     "Scheme",
     "SigningKey",
     "User",

@@ -33,6 +33,7 @@ settings.load_profile("registry")
 
 BASE_URL = "https://registry.example.cn"
 TABLES_IN_DELETE_ORDER = [
+    "reports",
     "idempotent_requests",
     "pending_uploads",
     "login_failures",

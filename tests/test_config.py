@@ -47,3 +47,29 @@ def test_rate_limits_can_be_tuned_or_switched_off(tmp_path):
     assert not load_settings({"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_RATE_LIMITS": "off"}).rate_limits_enabled
     with pytest.raises(ConfigError, match="REGISTRY_RATE_LIMITS"):
         load_settings({"REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_RATE_LIMITS": "search=1 per second"})
+
+
+def test_the_operator_is_configured_and_checked(tmp_path):
+    s = load_settings(
+        {
+            "REGISTRY_DATA_DIR": str(tmp_path),
+            "REGISTRY_OPERATOR_NAME_ZH": "某市市场监管局",
+            "REGISTRY_OPERATOR_NAME_EN": "City Market Regulator",
+            "REGISTRY_OPERATOR_CONTACT": "https://scr.example.gov.cn/contact",
+            "REGISTRY_ICP": "京ICP备12345678号-1",
+        }
+    )
+    assert (s.operator_name_zh, s.operator_contact, s.icp) == (
+        "某市市场监管局",
+        "https://scr.example.gov.cn/contact",
+        "京ICP备12345678号-1",
+    )
+    defaults = load_settings({"REGISTRY_DATA_DIR": str(tmp_path)})
+    assert "demo" in defaults.operator_name_zh and "demo" in defaults.icp and "demo" in defaults.operator_contact
+    for key, value in (
+        ("REGISTRY_OPERATOR_CONTACT", "ring us"),
+        ("REGISTRY_ICP", "12345678"),
+        ("REGISTRY_OPERATOR_NAME_EN", "x" * 151),
+    ):
+        with pytest.raises(ConfigError, match=key):
+            load_settings({"REGISTRY_DATA_DIR": str(tmp_path), key: value})

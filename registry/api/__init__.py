@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     from registry.api.search import bp as search_bp
 
     app.register_blueprint(search_bp)
+    from registry.api.reports import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
 
     from flask_wtf.csrf import CSRFError
 

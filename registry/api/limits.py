@@ -15,6 +15,8 @@ DEFAULT_LIMITS = {
     "receipt": "600 per minute",
     "write": "600 per minute",
     "scan": "600 per minute",
+    # A shopper reports one mark; a shop's security desk a few. More is noise or abuse.
+    "report": "5 per minute; 50 per day",
 }
 
 ENDPOINTS = {
@@ -27,7 +29,12 @@ ENDPOINTS = {
     "api_write.issue": "write",
     "api_write.post_event": "write",
     "scan.landing": "scan",
+    "api_reports.create": "report",
+    "scan.report": "report",
 }
+
+# Kinds whose endpoints draw on one allowance: a report sent through the form or the API is one report.
+SHARED_KINDS = frozenset({"report"})
 
 
 def client_address() -> str:
@@ -73,6 +80,9 @@ def init_app(app: Flask) -> None:
             continue
         key_func = api_key_or_address if kind == "write" else client_address
         cost = verify_cost if kind == "verify" else 1
-        app.view_functions[endpoint] = limiter.limit(
-            lambda kind=kind: current_app.extensions["registry.limits"][kind], key_func=key_func, cost=cost
-        )(view)
+        limit = lambda kind=kind: current_app.extensions["registry.limits"][kind]  # noqa: E731
+        if kind in SHARED_KINDS:
+            decorator = limiter.shared_limit(limit, scope=kind, key_func=key_func, cost=cost)
+        else:
+            decorator = limiter.limit(limit, key_func=key_func, cost=cost)
+        app.view_functions[endpoint] = decorator(view)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 
 from registry.certificates.schemas import CertificateIn, EventIn
+from registry.reports.schemas import ReportIn
 from registry.verification.schemas import ReceiptCheckIn, VerifyIn
 
 bp = Blueprint("api_openapi", __name__)
@@ -152,6 +153,10 @@ class ReceiptCheckOut(BaseModel):
     reason: str
 
 
+class ReportOut(BaseModel):
+    id: int
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
@@ -176,6 +181,8 @@ MODELS: list[type[BaseModel]] = [
     SearchOut,
     VerifyOut,
     ReceiptCheckOut,
+    ReportIn,
+    ReportOut,
     Problem,
 ]
 
@@ -270,7 +277,7 @@ def _components() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     for model in MODELS:
         doc = model.model_json_schema(
-            ref_template=REF, mode="validation" if model in (CertificateIn, EventIn) else "serialization"
+            ref_template=REF, mode="validation" if model in (CertificateIn, EventIn, ReportIn) else "serialization"
         )
         schemas.update(doc.pop("$defs", {}))
         schemas[model.__name__] = doc
@@ -486,6 +493,20 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                     "responses": _responses(
                         {"200": {"description": "Whether the receipt is genuine", "content": _json("ReceiptCheckOut")}},
                         ("400", "Malformed JSON"),
+                        ("415", "Not JSON"),
+                        ("422", "Validation failed"),
+                    ),
+                }
+            },
+            "/api/v1/reports": {
+                "post": {
+                    "operationId": "fileReport",
+                    "summary": "Report a suspicious mark or certificate (no account, no personal data needed)",
+                    "requestBody": {"required": True, "content": _json("ReportIn")},
+                    "responses": _responses(
+                        {"201": {"description": "Stored", "content": _json("ReportOut")}},
+                        ("400", "Malformed JSON"),
+                        ("413", "Too large"),
                         ("415", "Not JSON"),
                         ("422", "Validation failed"),
                     ),

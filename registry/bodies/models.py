@@ -29,6 +29,20 @@ class CertificationBody(Base):
 
     api_keys: Mapped[list[ApiKey]] = relationship(back_populates="body")
 
+    @property
+    def contacts(self) -> list[tuple[str, str, str]]:
+        """The body's contact details as (kind, text, link), in the order a consumer would try them."""
+        out = []
+        if self.contact_phone:
+            out.append(
+                ("phone", self.contact_phone, "tel:" + "".join(c for c in self.contact_phone if c in "+0123456789"))
+            )
+        if self.contact_email:
+            out.append(("email", self.contact_email, f"mailto:{self.contact_email}"))
+        if self.website:
+            out.append(("website", self.website, self.website))
+        return out
+
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "name_zh": self.name_zh, "name_en": self.name_en}
 

@@ -29,19 +29,67 @@ def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def create_body(session: Session, code: str, name_zh: str, name_en: str = "") -> CertificationBody:
-    """Register a certification body; its code must be new."""
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{2,38}$")
+EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+WEBSITE_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s<>\"']*)?$")
+CONTACT_FIELDS = {
+    "contact_phone": (PHONE_RE, 40, "a phone number such as 400-123-4567 or +86 10 1234 5678", "电话号码格式不正确"),
+    "contact_email": (EMAIL_RE, 200, "an e-mail address", "电子邮箱格式不正确"),
+    "website": (WEBSITE_RE, 300, "a web address starting with https:// or http://", "网址应以 https:// 开头"),
+}
+
+
+def _check_contacts(contacts: dict[str, str | None]) -> tuple[dict[str, str], list[FieldError]]:
+    """Cleaned contact fields (empty text clears one) and the errors of the malformed ones."""
+    clean, errors = {}, []
+    for name, value in contacts.items():
+        if value is None:
+            continue
+        pattern, limit, what, what_zh = CONTACT_FIELDS[name]
+        value = value.strip()
+        if value and (len(value) > limit or not pattern.match(value)):
+            errors.append(FieldError(name, f"must be {what}", what_zh))
+        clean[name] = value
+    return clean, errors
+
+
+def create_body(
+    session: Session, code: str, name_zh: str, name_en: str = "", **contacts: str | None
+) -> CertificationBody:
+    """Register a certification body; its code must be new. `contacts`: contact_phone/_email/_website."""
     errors = []
     if not BODY_CODE_RE.match(code):
         errors.append(FieldError("code", "must be 2-64 letters, digits, '.', '_', '/' or '-'", "机构代码格式不正确"))
     if not name_zh.strip():
         errors.append(FieldError("name_zh", "is required", "必填"))
+    clean, contact_errors = _check_contacts(contacts)
+    errors += contact_errors
     if errors:
         raise ValidationError(errors)
     if session.scalar(select(CertificationBody).where(CertificationBody.code == code)):
         raise Conflict(f"certification body {code} already exists", f"认证机构 {code} 已存在")
-    body = CertificationBody(code=code, name_zh=name_zh.strip(), name_en=name_en.strip(), status="active")
+    body = CertificationBody(code=code, name_zh=name_zh.strip(), name_en=name_en.strip(), status="active", **clean)
     session.add(body)
+    session.flush()
+    return body
+
+
+def update_body(
+    session: Session, code: str, name_zh: str | None = None, name_en: str | None = None, **contacts: str | None
+) -> CertificationBody:
+    """Change a body's names or contact details; None leaves a field as it is, "" clears an optional one."""
+    body = get_body(session, code)
+    clean, errors = _check_contacts(contacts)
+    if name_zh is not None and not name_zh.strip():
+        errors.append(FieldError("name_zh", "is required", "必填"))
+    if errors:
+        raise ValidationError(errors)
+    if name_zh is not None:
+        body.name_zh = name_zh.strip()
+    if name_en is not None:
+        body.name_en = name_en.strip()
+    for name, value in clean.items():
+        setattr(body, name, value)
     session.flush()
     return body
 

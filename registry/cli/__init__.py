@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
-    from registry.cli import audit, bodies, db, demo, index, keys, porting, schemes, users
+    from registry.cli import audit, bodies, db, demo, index, keys, porting, reports, schemes, users
 
     app.cli.add_command(db.group)
     app.cli.add_command(schemes.group)
@@ -19,5 +19,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(porting.export_command)
     app.cli.add_command(audit.group)
     app.cli.add_command(index.group)
+    app.cli.add_command(reports.group)
     app.cli.add_command(keys.verify_token_command)
     app.cli.add_command(keys.verify_receipt_command)

@@ -12,15 +12,44 @@ from registry.db import get_session
 group = AppGroup("bodies", help="Certification bodies and their API keys.")
 
 
+def contact_options(func):  # type: ignore[no-untyped-def]
+    """--phone, --email and --website: where consumers reach the body (shown on its certificates' pages)."""
+    func = click.option("--website", default=None, help="Web site (https://...); '' clears it.")(func)
+    func = click.option("--email", default=None, help="E-mail address for consumers; '' clears it.")(func)
+    return click.option("--phone", default=None, help="Phone number for consumers; '' clears it.")(func)
+
+
 @group.command("create")
 @click.argument("code")
 @click.option("--name-zh", required=True, help="Chinese name.")
 @click.option("--name-en", default="", help="English name.")
+@contact_options
 @unit_of_work
-def create_command(code: str, name_zh: str, name_en: str) -> None:
+def create_command(
+    code: str, name_zh: str, name_en: str, phone: str | None, email: str | None, website: str | None
+) -> None:
     """Register a certification body with its CNCA approval number as CODE."""
-    body = service.create_body(get_session(), code, name_zh, name_en)
+    body = service.create_body(
+        get_session(), code, name_zh, name_en, contact_phone=phone, contact_email=email, website=website
+    )
     click.echo(f"created certification body {body.code}")
+
+
+@group.command("update")
+@click.argument("code")
+@click.option("--name-zh", default=None, help="Chinese name.")
+@click.option("--name-en", default=None, help="English name.")
+@contact_options
+@unit_of_work
+def update_command(
+    code: str, name_zh: str | None, name_en: str | None, phone: str | None, email: str | None, website: str | None
+) -> None:
+    """Change body CODE's names or contact details; options not given stay as they are."""
+    body = service.update_body(
+        get_session(), code, name_zh, name_en, contact_phone=phone, contact_email=email, website=website
+    )
+    shown = ", ".join(f"{kind} {text}" for kind, text, _ in body.contacts) or "no contact details"
+    click.echo(f"updated certification body {body.code}: {shown}")
 
 
 @group.command("list")

@@ -116,11 +116,17 @@ def seed(
         load_schemes(session, read_scheme_file())
     schemes = {s.code: s for s in session.scalars(select(Scheme))}
     bodies = []
-    for spec in CERTIFICATION_BODIES:
+    for i, spec in enumerate(CERTIFICATION_BODIES, start=1):
         body = session.scalar(select(CertificationBody).where(CertificationBody.code == spec["code"]))
         if body is None:
             body = CertificationBody(
-                code=spec["code"], name_zh=spec["name_zh"], name_en=spec["name_en"], status="active"
+                code=spec["code"],
+                name_zh=spec["name_zh"],
+                name_en=spec["name_en"],
+                status="active",
+                # Demo contacts, on example.cn and a 400 number no one answers.
+                contact_phone=f"400-000-{i:04d}",
+                contact_email=f"service@{spec['prefix'].lower()}.example.cn",
             )
             session.add(body)
         bodies.append((body, spec["prefix"]))

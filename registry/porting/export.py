@@ -66,6 +66,9 @@ def export_lines(session: Session, *, with_api_keys: bool = False) -> Iterator[s
                 "name_en": b.name_en,
                 "status": b.status,
                 "created_at": _time(b.created_at),
+                "contact_phone": b.contact_phone,
+                "contact_email": b.contact_email,
+                "website": b.website,
             }
         )
     if with_api_keys:

@@ -259,6 +259,7 @@ def _insert(
             scheme = Scheme(
                 code=r["code"],
                 short_name=r.get("short_name", r["code"]),
+                short_name_zh=r.get("short_name_zh", ""),
                 name_zh=r["name_zh"],
                 name_en=r.get("name_en", ""),
                 max_score=r["max_score"],
@@ -298,6 +299,9 @@ def _insert(
                 name_en=r.get("name_en", ""),
                 status=r["status"],
                 created_at=_time(r["created_at"]),
+                contact_phone=r.get("contact_phone", ""),
+                contact_email=r.get("contact_email", ""),
+                website=r.get("website", ""),
             )
             session.add(body)
             session.flush()

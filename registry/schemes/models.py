@@ -16,6 +16,8 @@ class Scheme(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     short_name: Mapped[str] = mapped_column(String(32))
+    # The short name printed on Chinese marks ("北京零售"); empty means print short_name only.
+    short_name_zh: Mapped[str] = mapped_column(String(32), default="", server_default="")
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     max_score: Mapped[int]
@@ -39,6 +41,7 @@ class Scheme(Base):
         return {
             "code": self.code,
             "short_name": self.short_name,
+            "short_name_zh": self.short_name_zh,
             "name_zh": self.name_zh,
             "name_en": self.name_en,
             "max_score": self.max_score,

@@ -71,6 +71,7 @@ def load_schemes(session: Session, entries: list[dict[str, Any]]) -> tuple[int, 
         for key in REQUIRED[1:]:
             setattr(scheme, key, entry[key])
         scheme.notes = entry.get("notes", "")
+        scheme.short_name_zh = entry.get("short_name_zh", "")
     session.flush()
     return created, updated
 

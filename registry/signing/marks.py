@@ -31,10 +31,16 @@ PNG_DEFAULT_SIZE = 512
 QUIET_ZONE = 4
 _PRINT_WIDTH_M = 0.020
 CAPTION = "扫码验证 / Scan to verify"
+# CJK characters in the committed font subset: the caption and the shipped schemes' Chinese short
+# names (schemes.toml). A scheme added later with other characters prints them in its SVG mark
+# (viewers fall back to a system CJK font) but not in the PNG; regenerate the subset (fonts/README.md).
+MARK_CJK = "扫码验证售后服务定制检测北京零家政"
+# Part of every mark URL's version: a new layout must not hide behind year-long cached copies.
+LAYOUT_VERSION = "2"
 
 _FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-Bold-mark-subset.otf"
 # Exactly the characters in the committed font subset (see fonts/README.md).
-_FONT_CHARS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("扫码验证")
+_FONT_CHARS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(MARK_CJK)
 _SVG_FONT_FAMILY = (
     "'ScrMark','Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
 )
@@ -158,16 +164,19 @@ def _penalty(rows: list[int], n: int) -> int:
 class _Layout:
     """Positions in units where the mark is 100 wide; the QR square is the top 100x100."""
 
-    stars_y: float = 106.0
-    star_radius: float = 5.4
-    star_pitch: float = 12.5
-    scheme_baseline: float = 122.0
-    number_baseline: float = 133.0
-    caption_baseline: float = 143.0
+    host_baseline: float = 105.5
+    host_size: float = 6.2
+    stars_y: float = 115.0
+    star_radius: float = 5.0
+    star_pitch: float = 11.0
+    star_outline: float = 0.9
+    scheme_baseline: float = 131.0
+    number_baseline: float = 142.0
+    caption_baseline: float = 152.0
     text_size: float = 8.8
     caption_size: float = 7.4
     text_width: float = 92.0
-    height: float = 148.0
+    height: float = 157.0
 
 
 _LAYOUT = _Layout()
@@ -184,9 +193,35 @@ def _star_points(cx: float, cy: float, radius: float) -> list[tuple[float, float
     return points
 
 
+# Five stars, filled up to the level and hollow after it, then "N/5": the row is centred as a whole.
+_RATING_GAP = 3.0
+_RATING_WIDTH = 4 * 11.0 + 2 * 5.0 + _RATING_GAP + 14.5
+
+
 def _star_centres(star_level: int) -> list[float]:
-    first = 50 - (star_level - 1) * _LAYOUT.star_pitch / 2
-    return [first + k * _LAYOUT.star_pitch for k in range(star_level)]
+    """Centres of all five stars (the first `star_level` are filled)."""
+    first = 50 - _RATING_WIDTH / 2 + _LAYOUT.star_radius
+    return [first + k * _LAYOUT.star_pitch for k in range(5)]
+
+
+def _rating_text_x() -> float:
+    """Where the "N/5" text starts, right of the fifth star."""
+    return _star_centres(5)[-1] + _LAYOUT.star_radius + _RATING_GAP
+
+
+def mark_host(payload: str) -> str:
+    """The registry's host as printed under the QR code (lower case, as people type it)."""
+    return payload.partition("://")[2].partition("/")[0].lower()
+
+
+def scheme_label(short_name_zh: str, short_name: str) -> str:
+    """The scheme line of a mark: Chinese short name, with the code beside it when both fit at 20 mm."""
+    if not short_name_zh:
+        return short_name
+    both = f"{short_name_zh} {short_name}"
+    if _text_units(both, _LAYOUT.text_size) <= _LAYOUT.text_width:
+        return both
+    return short_name_zh
 
 
 def _check_star_level(star_level: int) -> None:
@@ -219,20 +254,22 @@ def render_svg(payload: str, star_level: int, scheme_short_name: str, number: st
         for match in re.finditer("1+", row):
             x = match.start() + QUIET_ZONE
             path.append(f"M{x} {y + QUIET_ZONE}h{len(match.group())}v1h-{len(match.group())}z")
-    stars = []
-    for cx in _star_centres(star_level):
+    filled, hollow = [], []
+    for i, cx in enumerate(_star_centres(star_level)):
         pts = _star_points(cx * k, _LAYOUT.stars_y * k, _LAYOUT.star_radius * k)
-        stars.append("M" + "L".join(f"{x:.3f} {y:.3f}" for x, y in pts) + "z")
+        (filled if i < star_level else hollow).append("M" + "L".join(f"{x:.3f} {y:.3f}" for x, y in pts) + "z")
     height = _LAYOUT.height * k
-    label = f"{scheme_short_name} {number} {'★' * star_level}"
+    label = f"{scheme_short_name} {number} {'★' * star_level}{'☆' * (5 - star_level)} {star_level}/5"
 
-    def text(value: str, baseline: float, size: float) -> str:
+    def text(value: str, baseline: float, size: float, centre: float = 50) -> str:
         clean = _XML_FORBIDDEN.sub("", value)
         # textLength keeps long numbers inside the mark whatever font the viewer picks.
         fit = ""
-        if len(clean) * size * 0.6 > _LAYOUT.text_width:
+        if _text_units(clean, size) > _LAYOUT.text_width:
             fit = f' textLength="{_LAYOUT.text_width * k:.3f}" lengthAdjust="spacingAndGlyphs"'
-        return f'<text x="{50 * k:.3f}" y="{baseline * k:.3f}" font-size="{size * k:.3f}"{fit}>{escape(clean)}</text>'
+        return (
+            f'<text x="{centre * k:.3f}" y="{baseline * k:.3f}" font-size="{size * k:.3f}"{fit}>{escape(clean)}</text>'
+        )
 
     return "".join(
         [
@@ -244,7 +281,12 @@ def render_svg(payload: str, star_level: int, scheme_short_name: str, number: st
             "font-weight:700;text-anchor:middle;fill:#000}</style>",
             f'<rect width="{total}" height="{height:.3f}" fill="#fff"/>',
             f'<path d="{"".join(path)}" fill="#000" shape-rendering="crispEdges"/>',
-            f'<path d="{"".join(stars)}" fill="#000"/>',
+            text(mark_host(payload), _LAYOUT.host_baseline, _LAYOUT.host_size),
+            f'<path d="{"".join(filled)}" fill="#000"/>',
+            f'<path d="{"".join(hollow)}" fill="none" stroke="#000" stroke-width="{_LAYOUT.star_outline * k:.3f}"/>'
+            if hollow
+            else "",
+            text(f"{star_level}/5", _LAYOUT.stars_y + 3.2, _LAYOUT.text_size, _rating_text_x() + 7.25),
             text(scheme_short_name, _LAYOUT.scheme_baseline, _LAYOUT.text_size),
             text(number, _LAYOUT.number_baseline, _LAYOUT.text_size),
             text(CAPTION, _LAYOUT.caption_baseline, _LAYOUT.caption_size),
@@ -267,7 +309,15 @@ def _printable(value: str) -> str:
     return " ".join(kept.split())
 
 
-def _draw_text(draw: ImageDraw.ImageDraw, value: str, baseline: float, size: float, unit: float, width: int) -> None:
+def _text_units(value: str, size: float) -> float:
+    """How wide `value` is at `size`, in mark units (the embedded font; a full em per glyph it lacks)."""
+    missing = sum(1 for ch in unicodedata.normalize("NFKC", value) if ch not in _FONT_CHARS and not ch.isspace())
+    return (_font(100).getlength(_printable(value)) / 100 + missing) * size
+
+
+def _draw_text(
+    draw: ImageDraw.ImageDraw, value: str, baseline: float, size: float, unit: float, width: int, centre: float = 50
+) -> None:
     text = _printable(value)
     if not text:
         return
@@ -278,7 +328,7 @@ def _draw_text(draw: ImageDraw.ImageDraw, value: str, baseline: float, size: flo
     if length > limit:
         size_px = max(6, int(size_px * limit / length))
         font = _font(size_px)
-    draw.text((width / 2, baseline * unit), text, font=font, fill=0, anchor="ms")
+    draw.text((centre * unit, baseline * unit), text, font=font, fill=0, anchor="ms")
 
 
 def render_png(payload: str, star_level: int, scheme_short_name: str, number: str, size: int) -> bytes:
@@ -300,9 +350,14 @@ def render_png(payload: str, star_level: int, scheme_short_name: str, number: st
     symbol = symbol.resize((n * module, n * module), Image.Resampling.NEAREST)
     image.paste(symbol, (offset + QUIET_ZONE * module, offset + QUIET_ZONE * module))
     draw = ImageDraw.Draw(image)
-    for cx in _star_centres(star_level):
+    _draw_text(draw, mark_host(payload), _LAYOUT.host_baseline, _LAYOUT.host_size, unit, size)
+    for i, cx in enumerate(_star_centres(star_level)):
         points = _star_points(cx * unit, _LAYOUT.stars_y * unit, _LAYOUT.star_radius * unit)
-        draw.polygon(points, fill=0)
+        if i < star_level:
+            draw.polygon(points, fill=0)
+        else:
+            draw.polygon(points, outline=0, width=max(1, round(_LAYOUT.star_outline * unit)))
+    _draw_text(draw, f"{star_level}/5", _LAYOUT.stars_y + 3.2, _LAYOUT.text_size, unit, size, _rating_text_x() + 7.25)
     _draw_text(draw, scheme_short_name, _LAYOUT.scheme_baseline, _LAYOUT.text_size, unit, size)
     _draw_text(draw, number, _LAYOUT.number_baseline, _LAYOUT.text_size, unit, size)
     _draw_text(draw, CAPTION, _LAYOUT.caption_baseline, _LAYOUT.caption_size, unit, size)

@@ -52,6 +52,9 @@ class Verification:
     last_change: CertificateEvent | None = None
     kid: str | None = None
     mark: DecodedToken | None = None
+    # A token that does not even parse (truncated, garbled): `forged` to the API, whose vocabulary
+    # is fixed, but the scan page says "could not be read, scan again" instead of alarming anyone.
+    unreadable: bool = False
 
     @property
     def star_level(self) -> int | None:
@@ -153,7 +156,7 @@ class Verifier:
         try:
             decoded = self._decoded.get(token) or decode_token(token)
         except TokenFormatError:
-            return _forged(text, "malformed mark token", "标志码格式错误")
+            return _forged(text, "malformed mark token", "标志码格式错误", unreadable=True)
         candidates = self.keys.lookup(self.session, decoded.key_short_id)
         if not candidates:
             return _forged(

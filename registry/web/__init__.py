@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+from registry.config import contact_href
 from registry.web import i18n
+from registry.web.fragments import fragment
 
 
 def init_app(app: Flask) -> None:
@@ -30,7 +34,7 @@ def init_app(app: Flask) -> None:
     portal.init_app(app)
     csrf = CSRFProtect(app)
     # The JSON API authenticates with bearer keys or needs none; cookies play no part there.
-    for name in ("api_write", "api_verify"):
+    for name in ("api_write", "api_verify", "api_reports"):
         blueprint = app.blueprints.get(name)
         if blueprint is not None:
             csrf.exempt(blueprint)
@@ -42,11 +46,27 @@ def init_app(app: Flask) -> None:
         current_lang=i18n.current_lang,
         pick=i18n.pick,
         lang_url=i18n.lang_url,
+        nav_current=i18n.nav_current,
+        fragment=fragment,
         verdict_names=i18n.VERDICT_NAMES,
         verdict_words=i18n.VERDICT_WORDS,
         event_names=i18n.EVENT_NAMES,
     )
     app.jinja_env.filters["highlight"] = highlight
+    settings = app.config["SETTINGS"]
+    app.jinja_env.globals.update(
+        operator={
+            "name_zh": settings.operator_name_zh,
+            "name_en": settings.operator_name_en,
+            "contact": settings.operator_contact,
+            "contact_href": contact_href(settings.operator_contact),
+            "icp": settings.icp,
+        },
+        registry_host=urlsplit(settings.base_url).netloc,
+    )
+    # The scan page's report form needs no session: it acts for no signed-in user, so a forged
+    # cross-site post could do nothing an attacker cannot do directly (rate limits cover both).
+    csrf.exempt(app.view_functions["scan.report"])
 
     @app.after_request
     def _vary_on_language(response):  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import Babel, lazy_gettext, lazy_pgettext, refresh
+from markupsafe import Markup
 
 LANGUAGES = ("zh", "en")
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -22,11 +23,17 @@ def init_app(app: Flask) -> None:
 
 def current_lang() -> str:
     """`zh` or `en` for the current request."""
-    asked = request.args.get("lang", "")
-    if asked in LANGUAGES:
-        return asked
-    best = request.accept_languages.best_match(["zh", "zh-CN", "en"], default="zh")
-    return "en" if best.startswith("en") else "zh"
+    # Asked a dozen times per page: remember the answer on the request.
+    lang = request.environ.get("registry.lang")
+    if lang is None:
+        asked = request.args.get("lang", "")
+        if asked in LANGUAGES:
+            lang = asked
+        else:
+            best = request.accept_languages.best_match(["zh", "zh-CN", "en"], default="zh")
+            lang = "en" if best.startswith("en") else "zh"
+        request.environ["registry.lang"] = lang
+    return lang
 
 
 def pick(zh: str, en: str) -> str:
@@ -35,6 +42,14 @@ def pick(zh: str, en: str) -> str:
     For data kept in two fields (names, scopes, reasons); UI text goes through the catalogs.
     """
     return en if current_lang() == "en" and en else zh
+
+
+def nav_current(endpoint: str) -> Markup:
+    """` aria-current="page"` on the navigation link to the page being shown (same blueprint view)."""
+    here = request.endpoint
+    if here == "verify_page.check":
+        here = "verify_page.form"
+    return Markup(' aria-current="page"') if here == endpoint else Markup("")
 
 
 def lang_url(lang: str) -> str:

@@ -11,7 +11,16 @@ from flask.typing import ResponseReturnValue
 from registry.certificates.service import get_certificate
 from registry.db import get_session
 from registry.errors import Conflict, FieldError, ValidationError
-from registry.signing.marks import PNG_DEFAULT_SIZE, PNG_MAX_SIZE, PNG_MIN_SIZE, qr_payload, render_png, render_svg
+from registry.signing.marks import (
+    LAYOUT_VERSION,
+    PNG_DEFAULT_SIZE,
+    PNG_MAX_SIZE,
+    PNG_MIN_SIZE,
+    qr_payload,
+    render_png,
+    render_svg,
+    scheme_label,
+)
 
 bp = Blueprint("marks", __name__)
 
@@ -20,7 +29,7 @@ YEAR = 365 * 24 * 3600
 
 def mark_version(token: str) -> str:
     """A short fingerprint of the token: the mark URL's `v`, and its ETag."""
-    return hashlib.sha256(token.encode("ascii")).hexdigest()[:12]
+    return hashlib.sha256(f"{LAYOUT_VERSION}:{token}".encode("ascii")).hexdigest()[:12]
 
 
 @lru_cache(maxsize=512)
@@ -48,7 +57,8 @@ def _mark(number: str, kind: str, size: int) -> Response:
         response = Response(status=304)
     else:
         payload = qr_payload(current_app.config["BASE_URL"], cert.token)
-        body = _render(kind, payload, cert.star_level, cert.scheme.short_name, cert.number, size)
+        label = scheme_label(cert.scheme.short_name_zh, cert.scheme.short_name)
+        body = _render(kind, payload, cert.star_level, label, cert.number, size)
         response = Response(body, mimetype="image/svg+xml" if kind == "svg" else "image/png")
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache

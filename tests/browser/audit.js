@@ -1,4 +1,5 @@
-// A small accessibility audit run inside the page: labels, alt text, lang, heading order, contrast.
+// A small accessibility audit run inside the page: labels, alt text, lang, heading order, contrast,
+// focus indicators and the current page in the navigation.
 (() => {
   const problems = [];
   const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
@@ -41,6 +42,36 @@
     const ratio = (l1 + 0.05) / (l2 + 0.05);
     const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
     if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)} on "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  // Keyboard users must see where they are: every focusable element shows an outline of at
+  // least 2 px whose colour differs from what is behind it by 3:1 (WCAG 2.2, 1.4.11 and 2.4.13).
+  const before = document.activeElement;
+  for (const el of document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")) {
+    if (!visible(el) || el.closest("dialog:not([open])")) continue;
+    el.focus({ preventScroll: true });
+    if (document.activeElement !== el) continue;
+    const style = getComputedStyle(el);
+    const label = `${el.tagName.toLowerCase()} "${(el.textContent || el.name || "").trim().slice(0, 30)}"`;
+    if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 2) {
+      problems.push(`no focus indicator on ${label}`);
+      continue;
+    }
+    const [o1, o2] = [lum(rgb(style.outlineColor).slice(0, 3)), lum(background(el.parentElement))].sort((a, b) => b - a);
+    const ratio = (o1 + 0.05) / (o2 + 0.05);
+    if (ratio < 3) problems.push(`focus indicator contrast ${ratio.toFixed(2)} on ${label}`);
+  }
+  if (before && before !== document.body) before.focus({ preventScroll: true });
+  else if (document.activeElement) document.activeElement.blur();
+  // The navigation says which of its pages this is.
+  const nav = document.querySelector("header nav");
+  if (nav) {
+    const current = nav.querySelectorAll('[aria-current="page"]');
+    if (current.length > 1) problems.push("more than one navigation link is marked as the current page");
+    for (const a of nav.querySelectorAll("a[href]")) {
+      if (a.pathname === location.pathname && a.getAttribute("aria-current") !== "page") {
+        problems.push(`navigation link to this page is not marked aria-current: ${a.textContent.trim()}`);
+      }
+    }
   }
   return problems;
 })()

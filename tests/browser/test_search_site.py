@@ -16,6 +16,8 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
 
 
 def audit(page) -> None:  # type: ignore[no-untyped-def]
+    # A key press first: browsers show :focus-visible outlines to keyboard users, not after a click.
+    page.keyboard.press("Shift")
     problems = page.evaluate(AUDIT)
     assert problems == [], problems
 

@@ -1,0 +1,31 @@
+"""`POST /api/v1/reports`: anyone may report a suspicious mark or certificate; no account, no personal data."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from pydantic import ValidationError as PydanticError
+
+from registry.api.write import json_body
+from registry.certificates.schemas import field_errors
+from registry.db import commit, get_session
+from registry.errors import ValidationError
+from registry.reports.schemas import ReportIn
+from registry.reports.service import file_report
+from registry.verification import current_verifier
+
+bp = Blueprint("api_reports", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/reports")
+def create() -> ResponseReturnValue:
+    try:
+        data = ReportIn.model_validate(json_body())
+    except PydanticError as exc:
+        raise ValidationError(field_errors(exc)) from None
+    session = get_session()
+    report = file_report(session, current_verifier(), data)
+    commit(session)
+    response = jsonify(id=report.id)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201

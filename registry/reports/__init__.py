@@ -1,0 +1,1 @@
+"""Reports from the public about marks and certificates: forged marks, marks shown by the wrong business."""
