@@ -41,6 +41,10 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
     init_search(app)
 
+    from registry.transparency import init_app as init_transparency
+
+    init_transparency(app)
+
     from registry.api import init_app as init_api
     from registry.web import init_app as init_web
 

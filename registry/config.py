@@ -37,6 +37,11 @@ class Settings:
     rate_limit_prefix: str = "registry"
     # Upper bound on a request body; write batches of 1,000 certificates fit well inside.
     max_content_length: int = 8 * 1024 * 1024
+    # Witnesses asked to cosign each checkpoint: (verifier key, submission URL) pairs.
+    log_witnesses: tuple[tuple[str, str], ...] = ()
+    # When the transparency log publishes after a write: "background" (a thread per process),
+    # "inline" (before the request returns; tests) or "off" (benchmarks' baseline).
+    log_publish: str = "background"
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -50,6 +55,7 @@ KNOWN_ENV = {
     "REGISTRY_REDIS_URL",
     "REGISTRY_MAX_CONTENT_LENGTH",
     "REGISTRY_RATE_LIMITS",
+    "REGISTRY_LOG_WITNESSES",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -149,6 +155,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         limits = tuple(dict(overrides["rate_limits"] or {}).items())  # type: ignore[call-overload]
     if "rate_limits_enabled" in overrides:
         limits_enabled = bool(overrides["rate_limits_enabled"])
+    log_publish = str(overrides.get("log_publish", "background"))
+    if log_publish not in ("background", "inline", "off"):
+        raise ConfigError(f"log_publish={log_publish!r} must be background, inline or off")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -162,4 +171,21 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         rate_limits_enabled=limits_enabled,
         rate_limit_prefix=str(overrides.get("rate_limit_prefix", "registry")),
         max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len) if max_len else Settings.max_content_length,
+        log_witnesses=(
+            tuple(overrides["log_witnesses"])  # type: ignore[call-overload]
+            if isinstance(overrides.get("log_witnesses"), tuple | list)
+            else _witnesses(get("log_witnesses") or "")
+        ),
+        log_publish=log_publish,
     )
+
+
+def _witnesses(raw: str) -> tuple[tuple[str, str], ...]:
+    """REGISTRY_LOG_WITNESSES: comma-separated `<verifier key> <submission URL>` pairs."""
+    from registry.transparency.note import NoteError
+    from registry.transparency.witness import parse_witnesses
+
+    try:
+        return parse_witnesses(raw)
+    except NoteError as exc:
+        raise ConfigError(f"REGISTRY_LOG_WITNESSES: {exc}") from None

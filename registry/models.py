@@ -6,6 +6,7 @@ from registry.certificates.models import Certificate, CertificateEvent, ChainHea
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
+from registry.transparency.models import LogCheckpoint, LogHead, LogTile
 
 __all__ = [
     "ApiKey",
@@ -14,6 +15,9 @@ __all__ = [
     "CertificationBody",
     "ChainHead",
     "IdempotentRequest",
+    "LogCheckpoint",
+    "LogHead",
+    "LogTile",
     "Organisation",
     "Scheme",
     "SigningKey",
