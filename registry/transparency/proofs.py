@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +15,7 @@ from registry.errors import NotFound
 from registry.transparency.entries import entry_bytes
 from registry.transparency.merkle import inclusion_proof, leaf_hash, verify_inclusion
 from registry.transparency.note import Checkpoint, NoteError, Verifier, b64, open_checkpoint, unb64
-from registry.transparency.service import LogService, served_note
+from registry.transparency.service import LogService, LogUnavailable, served_note
 from registry.transparency.store import DatabaseTiles
 from registry.transparency.tiles import TileNodes
 
@@ -88,7 +90,7 @@ def certificate_proof(session: Session, service: LogService, number: str, index:
     return TlogProof(log_index, hashes, served_note(checkpoint), entry_bytes(event, cert.number))
 
 
-def log_indexes(session: Session, numbers: list[str], as_of_day=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def log_indexes(session: Session, numbers: list[str], as_of_day: dt.date | None = None) -> dict[str, int]:
     """For each number, the log index of the event its verdict rests on (latest, or in effect on `as_of_day`)."""
     from registry.certificates.models import Certificate
 
@@ -107,3 +109,22 @@ def log_indexes(session: Session, numbers: list[str], as_of_day=None) -> dict[st
         if number not in best or key > best[number][0]:
             best[number] = (key, seq)
     return {number: seq - 1 for number, (_key, seq) in best.items()}
+
+
+def log_positions(session: Session, results: list[dict[str, Any]], as_of: dt.date | None) -> dict[str, Any] | None:
+    """Give each verification result its `log_index`; return the checkpoint that covers them all.
+
+    The checkpoint is None when the log has no key (results then carry their indexes only).
+    """
+    from registry.transparency import log_service
+
+    found = [r["number"] for r in results if r.get("number") and r["verdict"] not in ("forged", "not_found")]
+    indexes = log_indexes(session, found, as_of)
+    for result in results:
+        ok = result.get("number") and result["verdict"] not in ("forged", "not_found")
+        result["log_index"] = indexes.get(result["number"]) if ok else None
+    try:
+        checkpoint = log_service().checkpoint_covering(session, max(indexes.values(), default=-1))
+    except LogUnavailable:
+        return None
+    return {"origin": log_service().origin, "size": checkpoint.size, "checkpoint": served_note(checkpoint)}
