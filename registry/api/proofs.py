@@ -25,7 +25,9 @@ def proof(number: str) -> ResponseReturnValue:
     index = None
     if raw is not None:
         if not raw.isdigit() or len(raw) > 18:
-            raise ValidationError([FieldError("index", "must be a log index (0 or more)", "必须是日志序号（≥0）")])
+            raise ValidationError(
+                [FieldError("index", "must be a log index (0 or more)", "必须是日志序号（≥0）")], status=400
+            )
         index = int(raw)
     try:
         proof = certificate_proof(get_session(), log_service(), number, index)

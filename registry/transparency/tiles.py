@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from registry.transparency.merkle import HASH_SIZE, perfect_root
+from registry.transparency.merkle import HASH_SIZE, node_hash
 
 TILE_WIDTH = 256
 TILE_HEIGHT = 8
@@ -50,7 +50,7 @@ def parse_tile_path(path: str) -> tuple[int, int, int] | None:
     if encode_index(index) != match["index"]:
         return None  # leading zero groups would name one tile twice
     width = int(match["width"]) if match["width"] else TILE_WIDTH
-    if width >= TILE_WIDTH:
+    if match["width"] and width >= TILE_WIDTH:
         return None
     return level, index, width
 
@@ -81,6 +81,7 @@ class TileNodes:
         self.size = size
         self.fetch = fetch
         self._tiles: dict[tuple[int, int], bytes] = {}
+        self._nodes: dict[tuple[int, int], bytes] = {}
 
     def tile(self, level: int, index: int) -> bytes:
         key = (level, index)
@@ -95,12 +96,19 @@ class TileNodes:
         return self._tiles[key]
 
     def __call__(self, height: int, index: int) -> bytes:
+        key = (height, index)
+        if key not in self._nodes:
+            self._nodes[key] = self._node(height, index)
+        return self._nodes[key]
+
+    def _node(self, height: int, index: int) -> bytes:
         level, rest = divmod(height, TILE_HEIGHT)
-        first = index << rest
-        tile = self.tile(level, first // TILE_WIDTH)
-        offset = first % TILE_WIDTH
-        count = 1 << rest
-        hashes = [tile[(offset + i) * HASH_SIZE : (offset + i + 1) * HASH_SIZE] for i in range(count)]
-        if len(hashes[-1]) != HASH_SIZE:
+        if rest:
+            # Heights between tile levels are rebuilt from the two children (each cached).
+            return node_hash(self(height - 1, 2 * index), self(height - 1, 2 * index + 1))
+        tile = self.tile(level, index // TILE_WIDTH)
+        offset = (index % TILE_WIDTH) * HASH_SIZE
+        digest = tile[offset : offset + HASH_SIZE]
+        if len(digest) != HASH_SIZE:
             raise LookupError(f"node {height}/{index} is not complete at size {self.size}")
-        return perfect_root(hashes)
+        return digest
