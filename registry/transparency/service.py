@@ -47,6 +47,7 @@ class LogService:
         self._thread: threading.Thread | None = None
         self._pid = 0
         self._lock = threading.Lock()
+        self._stopped = False
         self.on_published: list[Callable[[store.Published], None]] = []
 
     def signer(self) -> NoteSigner | None:
@@ -114,10 +115,19 @@ class LogService:
                 self._thread.start()
         self._wake.set()
 
+    def stop(self) -> None:
+        """End this process's publisher thread (tests and benchmarks that start several apps)."""
+        self._stopped = True
+        self._wake.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=10)
+
     def _follow(self) -> None:
-        while True:
+        while not self._stopped:
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
+            if self._stopped:
+                return
             try:
                 with self.app.app_context():
                     self.publish()
