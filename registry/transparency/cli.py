@@ -131,3 +131,20 @@ def monitor_command(url: str, state: Path, vkey: str | None, spot_checks: int) -
         f"{len(result.new_entries)} new entries",
         err=True,
     )
+
+
+@group.command("verify-proof")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key", "vkey", required=True, help="The log's verifier key (from /log/key or the registry's website).")
+def verify_proof_command(path: Path, vkey: str) -> None:
+    """Check a saved c2sp.org/tlog-proof@v1 offline: the log's signature and the entry's inclusion."""
+    from registry.transparency.merkle import ProofError
+    from registry.transparency.proofs import check_proof
+
+    try:
+        checkpoint, entry = check_proof(path.read_text(encoding="utf-8"), _key_option(vkey))  # type: ignore[arg-type]
+    except (NoteError, ProofError) as exc:
+        click.echo(f"proof INVALID: {exc}", err=True)
+        sys.exit(1)
+    click.echo(entry.decode("utf-8"))
+    click.echo(f"proof valid: the entry is in {checkpoint.origin} at size {checkpoint.size}", err=True)

@@ -199,3 +199,26 @@ def test_publishing_stops_at_a_broken_chain(app, session, body):
     finally:
         log_key_path(app.config["SETTINGS"].keys_dir).unlink()
         log_service(app).forget_key()
+
+
+def test_a_saved_proof_checks_offline_with_the_cli(app, client, session, body, log_key, tmp_path):
+    cert = issue(session, body)
+    saved = tmp_path / "proof.tlog-proof"
+    saved.write_text(client.get(f"/api/v1/certificates/{cert.number}/proof").get_data(as_text=True))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["log", "verify-proof", str(saved), "--key", log_key.vkey])
+    assert result.exit_code == 0 and "proof valid" in result.output and cert.number in result.output
+    tampered = saved.read_text().replace("index 0", "index 1")
+    saved.write_text(tampered)
+    result = runner.invoke(args=["log", "verify-proof", str(saved), "--key", log_key.vkey])
+    assert result.exit_code == 1 and "proof INVALID" in result.output
+
+
+def test_witness_configuration_is_checked_at_start():
+    from registry.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="REGISTRY_LOG_WITNESSES"):
+        load_settings({"REGISTRY_LOG_WITNESSES": "not-a-key https://w.example"}, secret_key="x")
+    vkey = "witness.example/w1+00000000+BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    with pytest.raises(ConfigError, match="REGISTRY_LOG_WITNESSES"):
+        load_settings({"REGISTRY_LOG_WITNESSES": f"{vkey} https://w.example"}, secret_key="x")
