@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.certificates.models import CertificateEvent
@@ -96,16 +96,23 @@ def log_indexes(session: Session, numbers: list[str], as_of_day: dt.date | None 
 
     if not numbers:
         return {}
+    if as_of_day is None:
+        latest = (
+            select(Certificate.number, func.max(CertificateEvent.seq))
+            .join(CertificateEvent, CertificateEvent.certificate_id == Certificate.id)
+            .where(Certificate.number.in_(numbers))
+            .group_by(Certificate.number)
+        )
+        return {number: seq - 1 for number, seq in session.execute(latest)}
     query = (
         select(Certificate.number, CertificateEvent.seq, CertificateEvent.effective)
         .join(CertificateEvent, CertificateEvent.certificate_id == Certificate.id)
-        .where(Certificate.number.in_(numbers))
+        .where(Certificate.number.in_(numbers), CertificateEvent.effective <= as_of_day)
     )
-    if as_of_day is not None:
-        query = query.where(CertificateEvent.effective <= as_of_day)
+    # The state in effect on a day is the event with the latest effective date (then the latest seq).
     best: dict[str, tuple] = {}  # type: ignore[type-arg]
     for number, seq, effective in session.execute(query):
-        key = (effective, seq) if as_of_day is not None else (seq,)
+        key = (effective, seq)
         if number not in best or key > best[number][0]:
             best[number] = (key, seq)
     return {number: seq - 1 for number, (_key, seq) in best.items()}

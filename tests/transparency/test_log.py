@@ -222,3 +222,19 @@ def test_witness_configuration_is_checked_at_start():
     vkey = "witness.example/w1+00000000+BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     with pytest.raises(ConfigError, match="REGISTRY_LOG_WITNESSES"):
         load_settings({"REGISTRY_LOG_WITNESSES": f"{vkey} https://w.example"}, secret_key="x")
+
+
+def test_receipt_log_index_follows_as_of(client, session, body, minter, log_key):
+    import datetime as dt
+
+    from registry.certificates.validation import today
+
+    cert = issue(session, body, minter)
+    issue(session, body, minter)
+    Register(session, Actor("test"), body=body, minter=minter).suspend(cert.number, "audit")
+    commit(session)
+    now = client.post("/api/v1/verify", json={"items": [cert.number]}).json
+    assert now["results"][0]["log_index"] == 2 and now["results"][0]["verdict"] == "suspended"
+    yesterday = (today() - dt.timedelta(days=1)).isoformat()
+    before = client.post("/api/v1/verify", json={"items": [cert.number], "as_of": yesterday}).json
+    assert before["results"][0]["log_index"] == 0 and before["results"][0]["verdict"] == "valid"
