@@ -74,6 +74,10 @@ class LogService:
             return None
         session = self.new_session()
         try:
+            latest = store.latest_checkpoint(session)
+            if latest is not None and store.pending(session) == 0:
+                # Nothing new: a poll costs two reads and no lock.
+                return store.Published(latest.size, bytes.fromhex(latest.root), 0, latest.note)
             result = None
             while True:
                 result = store.publish(session, signer)
@@ -110,6 +114,11 @@ class LogService:
                 log.exception("transparency log: publishing failed; the next write or poll retries")
             return
         self.wake()
+
+    def follow(self) -> None:
+        """Make sure this process's publisher thread runs (it polls, so commits by other processes are covered)."""
+        if self.mode == "background" and (self._thread is None or self._pid != os.getpid()):
+            self.wake()
 
     def wake(self) -> None:
         with self._lock:

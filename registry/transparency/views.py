@@ -28,6 +28,8 @@ def _text(body: str, max_age: int) -> Response:
 @bp.get("/checkpoint")
 def checkpoint() -> ResponseReturnValue:
     session = get_session()
+    # A server that only serves reads still follows commits made elsewhere (imports, other servers).
+    log_service().follow()
     latest = latest_checkpoint(session)
     if latest is None:
         try:

@@ -58,3 +58,30 @@ def test_two_servers_writing_at_once_sign_only_consistent_checkpoints(app_config
     # Every stored checkpoint (and its signature) matches the entries recomputed from the register:
     # all are views of one append-only tree.
     assert audit_log(session, log_key) == (24, None)
+
+
+def test_a_server_that_only_reads_catches_up_with_writes_made_elsewhere(app_config, session, body, log_key):
+    from registry.db import get_session
+    from tests.conftest import issue
+
+    writer = create_app({**app_config, "log_publish": "off"})  # e.g. an import run by another process
+    reader = create_app({**app_config, "log_publish": "background"})
+    try:
+        client = reader.test_client()
+        assert open_checkpoint(client.get("/log/checkpoint").get_data(as_text=True), log_key)[0].size == 0
+        with writer.app_context():
+            own = get_session().merge(body)
+            for _ in range(3):
+                issue(get_session(), own)
+        first = open_checkpoint(client.get("/log/checkpoint").get_data(as_text=True), log_key)[0]
+        assert first.size == 0  # served at once from what was published; the reader's thread catches up
+        start = time.monotonic()
+        size = first.size
+        while size < 3 and time.monotonic() - start < 5:
+            time.sleep(0.1)
+            size = open_checkpoint(client.get("/log/checkpoint").get_data(as_text=True), log_key)[0].size
+        assert size == 3
+    finally:
+        log_service(reader).stop()
+        for server in (writer, reader):
+            server.extensions["registry.engine"].dispose()
