@@ -24,6 +24,7 @@ setup: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) schemes load
 	$(FLASK) keys generate --if-missing
+	$(FLASK) log init-key --if-missing
 	$(FLASK) demo seed --if-empty
 
 setup-dev: $(VENV)/.installed-dev

@@ -45,6 +45,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
     # First of the response hooks, so that compression runs after all the others.
     init_assets(app)
+    from registry.transparency import init_app as init_transparency
+
+    init_transparency(app)
 
     from registry.api import init_app as init_api
     from registry.web import init_app as init_web

@@ -46,6 +46,11 @@ class Settings:
     operator_name_en: str = "Service Certificate Registry demo operator (demo)"
     operator_contact: str = "demo@registry.example.cn"
     icp: str = "京ICP备00000000号-0（demo）"
+    # Witnesses asked to cosign each checkpoint: (verifier key, submission URL) pairs.
+    log_witnesses: tuple[tuple[str, str], ...] = ()
+    # When the transparency log publishes after a write: "background" (a thread per process),
+    # "inline" (before the request returns; tests) or "off" (benchmarks' baseline).
+    log_publish: str = "background"
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -64,6 +69,7 @@ KNOWN_ENV = {
     "REGISTRY_OPERATOR_NAME_EN",
     "REGISTRY_OPERATOR_CONTACT",
     "REGISTRY_ICP",
+    "REGISTRY_LOG_WITNESSES",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -203,6 +209,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         limits = tuple(dict(overrides["rate_limits"] or {}).items())  # type: ignore[call-overload]
     if "rate_limits_enabled" in overrides:
         limits_enabled = bool(overrides["rate_limits_enabled"])
+    log_publish = str(overrides.get("log_publish", "background"))
+    if log_publish not in ("background", "inline", "off"):
+        raise ConfigError(f"log_publish={log_publish!r} must be background, inline or off")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -221,4 +230,21 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         operator_name_en=_text("REGISTRY_OPERATOR_NAME_EN", get("operator_name_en") or Settings.operator_name_en, 150),
         operator_contact=_contact(get("operator_contact") or Settings.operator_contact),
         icp=_icp(get("icp") or Settings.icp),
+        log_witnesses=(
+            tuple(overrides["log_witnesses"])  # type: ignore[call-overload]
+            if isinstance(overrides.get("log_witnesses"), tuple | list)
+            else _witnesses(get("log_witnesses") or "")
+        ),
+        log_publish=log_publish,
     )
+
+
+def _witnesses(raw: str) -> tuple[tuple[str, str], ...]:
+    """REGISTRY_LOG_WITNESSES: comma-separated `<verifier key> <submission URL>` pairs."""
+    from registry.transparency.note import NoteError
+    from registry.transparency.witness import parse_witnesses
+
+    try:
+        return parse_witnesses(raw)
+    except NoteError as exc:
+        raise ConfigError(f"REGISTRY_LOG_WITNESSES: {exc}") from None

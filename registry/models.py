@@ -9,6 +9,7 @@ from registry.porting.models import PendingUpload
 from registry.reports.models import Report
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
+from registry.transparency.models import LogCheckpoint, LogHead, LogTile
 
 __all__ = [
     "ApiKey",
@@ -17,6 +18,9 @@ __all__ = [
     "CertificationBody",
     "ChainHead",
     "IdempotentRequest",
+    "LogCheckpoint",
+    "LogHead",
+    "LogTile",
     "LoginFailure",
     "Organisation",
     "PendingUpload",

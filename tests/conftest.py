@@ -34,6 +34,8 @@ settings.load_profile("registry")
 BASE_URL = "https://registry.example.cn"
 TABLES_IN_DELETE_ORDER = [
     "reports",
+    "log_checkpoints",
+    "log_tiles",
     "idempotent_requests",
     "pending_uploads",
     "login_failures",
@@ -77,6 +79,7 @@ def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> d
         "secret_key": "test-secret",
         "testing": True,
         "rate_limits_enabled": False,
+        "log_publish": "inline",
     }
 
 
@@ -98,6 +101,10 @@ def app(_app: Flask) -> Iterator[Flask]:
         for table in TABLES_IN_DELETE_ORDER:
             session.execute(text(f"DELETE FROM {table}"))
         session.execute(text("UPDATE chain_head SET seq = 0, hash = :h WHERE id = 1"), {"h": "0" * 64})
+        session.execute(
+            text("UPDATE log_head SET size = 0, root = :r, chain_hash = :h WHERE id = 1"),
+            {"r": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "h": "0" * 64},
+        )
         commit(session)
     from registry.signing import service
 

@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(write_bp)
 
     app.register_blueprint(keys_bp)
+    from registry.api.proofs import bp as proofs_bp
+
+    app.register_blueprint(proofs_bp)
     from registry.api.search import bp as search_bp
 
     app.register_blueprint(search_bp)

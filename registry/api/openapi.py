@@ -63,6 +63,7 @@ class CertificateBatchOut(BaseModel):
 class EventOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     seq: int
+    log_index: int = Field(ge=0, description="The event's leaf in the transparency log")
     type: str
     effective: str
     recorded_at: str
@@ -136,6 +137,7 @@ class VerifyResult(BaseModel):
     status: str | None
     signature: str = Field(json_schema_extra={"enum": ["valid", "invalid", "none"]})
     mark_current: bool | None
+    log_index: int | None = Field(description="The logged event this verdict rests on (null when not found)")
 
 
 class VerifyOut(BaseModel):
@@ -447,6 +449,32 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                     "responses": _responses(
                         {"200": {"description": "Events, oldest first", "content": _json("HistoryOut")}},
                         ("404", "No such certificate"),
+                    ),
+                }
+            },
+            "/api/v1/certificates/{number}/proof": {
+                "get": {
+                    "operationId": "getProof",
+                    "summary": "A c2sp.org/tlog-proof@v1 that the certificate's latest (or given) event is in the log",
+                    "parameters": [
+                        NUMBER,
+                        {
+                            "name": "index",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 10**17},
+                        },
+                    ],
+                    "responses": _responses(
+                        {
+                            "200": {
+                                "description": "The proof: entry (extra), index, inclusion hashes, signed checkpoint",
+                                "content": {"text/plain": {"schema": {"type": "string"}}},
+                            }
+                        },
+                        ("400", "Bad index"),
+                        ("404", "No such certificate, or the index is not one of its events"),
+                        ("503", "The log has no key yet"),
                     ),
                 }
             },

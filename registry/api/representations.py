@@ -76,6 +76,8 @@ def event_json(event: CertificateEvent) -> dict[str, Any]:
     """One history entry."""
     return {
         "seq": event.seq,
+        # Its leaf in the transparency log (GET .../proof?index=N proves it is there).
+        "log_index": event.seq - 1,
         "type": event.type,
         "effective": event.effective.isoformat(),
         "recorded_at": format_time(event.recorded_at),

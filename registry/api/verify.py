@@ -15,6 +15,7 @@ from registry.certificates.schemas import field_errors
 from registry.db import get_session, utcnow
 from registry.errors import RegistryError, ValidationError
 from registry.signing.service import cached_active_kid, load_signer
+from registry.transparency.proofs import log_positions
 from registry.verification import current_verifier
 from registry.verification.receipts import check_receipt, sign_receipt
 from registry.verification.schemas import ReceiptCheckIn, VerifyIn
@@ -41,10 +42,11 @@ def verify_items(items: list[str], as_of: dt.date | None) -> dict[str, object]:
         raise NoSigningKey("the registry has no signing key for receipts", "登记簿没有可用于签发回执的密钥")
     signer = load_signer(current_app.config["SETTINGS"], kid)
     results = [r.to_dict() for r in current_verifier().verify_many(items, as_of)]
+    log = log_positions(get_session(), results, as_of)
     checked_at = format_time(utcnow().replace(microsecond=0)).replace(".000000Z", "Z")
     as_of_text = as_of.isoformat() if as_of else None
-    receipt = sign_receipt(signer, current_app.config["BASE_URL"], checked_at, as_of_text, results)
-    return {"checked_at": checked_at, "as_of": as_of_text, "results": results, "receipt": receipt}
+    receipt = sign_receipt(signer, current_app.config["BASE_URL"], checked_at, as_of_text, results, log)
+    return {"checked_at": checked_at, "as_of": as_of_text, "results": results, "log": log, "receipt": receipt}
 
 
 @bp.post("/verify")

@@ -35,6 +35,7 @@ from registry.db import utcnow
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
+from registry.transparency import schedule_publish
 
 
 @dataclass
@@ -567,6 +568,8 @@ class Register:
             if head is None:
                 raise RuntimeError("the register's chain head is missing: run `flask --app registry db upgrade`")
             self._head = head
+            # After the commit, the transparency log appends this unit's events.
+            schedule_publish(self.session)
         return self._head
 
     def _record(

@@ -22,3 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reports.group)
     app.cli.add_command(keys.verify_token_command)
     app.cli.add_command(keys.verify_receipt_command)
+
+    from registry.transparency.cli import group as log_group
+
+    app.cli.add_command(log_group)

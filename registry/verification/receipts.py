@@ -21,10 +21,18 @@ def _b64json(value: Any) -> str:
     return b64url_encode(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8"))
 
 
-def sign_receipt(signer: Signer, origin: str, checked_at: str, as_of: str | None, results: list[dict[str, Any]]) -> str:
-    """A compact JWS over the registry origin, the time of the check, as_of and every result."""
+def sign_receipt(
+    signer: Signer,
+    origin: str,
+    checked_at: str,
+    as_of: str | None,
+    results: list[dict[str, Any]],
+    log: dict[str, Any] | None = None,
+) -> str:
+    """A compact JWS over the registry origin, the time of the check, as_of, every result and the log checkpoint."""
     header = {"alg": "EdDSA", "kid": signer.kid, "typ": RECEIPT_TYPE}
     payload = {"iss": normalise_origin(origin), "checked_at": checked_at, "as_of": as_of, "results": results}
+    payload["log"] = log
     signing_input = f"{_b64json(header)}.{_b64json(payload)}"
     return f"{signing_input}.{b64url_encode(signer.sign(signing_input.encode('ascii')))}"
 
