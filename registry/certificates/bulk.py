@@ -53,12 +53,7 @@ def write_bulk(register: Register, body: CertificationBody, items: list[tuple[Ce
         h = data.holder
         known = register._holders.get(h.credit_code)
         if known is not None:
-            known.name_zh, known.name_en, known.region, known.business_type = (
-                h.name_zh,
-                h.name_en,
-                h.region,
-                h.business_type,
-            )
+            # Its details were checked against the register (Register._holder_for) before this.
             holder_ids[h.credit_code] = known.id
         else:
             new_holders[h.credit_code] = {

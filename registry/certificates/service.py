@@ -14,6 +14,13 @@ from sqlalchemy.orm import Session
 from registry.bodies.models import CertificationBody
 from registry.certificates.bulk import write_bulk
 from registry.certificates.chain import event_content, event_hash
+from registry.certificates.holders import (
+    HOLDER_FIELDS,
+    change_details,
+    check_may_change,
+    details_conflict,
+    differences,
+)
 from registry.certificates.models import (
     FINAL_STATUSES,
     Certificate,
@@ -126,6 +133,8 @@ class Register:
         self._holders: dict[str, Organisation] = {}
         # Credit codes a batch already looked up and did not find (saves a query per row).
         self._absent_holders: set[str] = set()
+        # Holders new in this unit of work, as first stated: later items must agree.
+        self._new_holders: dict[str, dict[str, str]] = {}
 
     # -- issuing ---------------------------------------------------------------------------
 
@@ -150,7 +159,7 @@ class Register:
                 f"certification body {body.code} is suspended and cannot publish",
                 f"认证机构 {body.code} 已被暂停，不能发布",
             )
-        holder = self._upsert_holder(data)
+        holder = self._holder_for(data, body) or self._new_holder(data)
         cert = Certificate(
             number=data.number,
             scheme=scheme,
@@ -243,6 +252,8 @@ class Register:
                             result.created += 1
                         else:
                             check_may_publish(body)
+                            if self._holder_for(data, body) is None:
+                                self._note_new_holder(data)
                             bulk.append((data, scheme, expires))
                             result.created += 1
                             continue
@@ -265,6 +276,7 @@ class Register:
                 self._head = None
                 self._schemes.clear()
                 self._holders.clear()
+                self._new_holders.clear()
                 self.session.add(body)
 
         for item in items:
@@ -350,18 +362,76 @@ class Register:
             self._schemes[code] = scheme
         return self._schemes[code]
 
-    def _upsert_holder(self, data: CertificateIn) -> Organisation:
+    def _holder_for(self, data: CertificateIn, body: CertificationBody) -> Organisation | None:
+        """The registered holder an issuance names (None if new), after checking its stated details.
+
+        Other details are a Conflict, unless the issuance asks to change them and `body` may.
+        """
         h = data.holder
         holder = self._holders.get(h.credit_code)
         if holder is None and h.credit_code not in self._absent_holders:
             holder = self.session.scalar(select(Organisation).where(Organisation.credit_code == h.credit_code))
         if holder is None:
-            holder = Organisation(credit_code=h.credit_code)
-            self.session.add(holder)
-        holder.name_zh, holder.name_en = h.name_zh, h.name_en
-        holder.region, holder.business_type = h.region, h.business_type
+            return None
         self._holders[h.credit_code] = holder
+        stated = h.model_dump()
+        # An issuance without an English name leaves the registered one alone.
+        stated["name_en"] = stated["name_en"] or None
+        diffs = differences(holder, stated)
+        if diffs:
+            if not data.update_holder:
+                raise details_conflict(h.credit_code, diffs)
+            self.change_holder(holder, diffs, body, f"holder details updated with the issuance of {data.number}")
         return holder
+
+    def _note_new_holder(self, data: CertificateIn) -> dict[str, str]:
+        """Remember a holder first named in this unit of work; later items must state the same details."""
+        h = data.holder
+        stated = {f: getattr(h, f) for f in HOLDER_FIELDS}
+        first = self._new_holders.setdefault(h.credit_code, stated)
+        diffs = {f: (first[f], stated[f]) for f in HOLDER_FIELDS if first[f] != stated[f]}
+        if diffs:
+            raise details_conflict(h.credit_code, diffs)
+        return stated
+
+    def _new_holder(self, data: CertificateIn) -> Organisation:
+        holder = Organisation(credit_code=data.holder.credit_code, **self._note_new_holder(data))
+        self.session.add(holder)
+        self._holders[data.holder.credit_code] = holder
+        return holder
+
+    def change_holder(
+        self,
+        holder: Organisation,
+        diffs: dict[str, tuple[str, str]],
+        body: CertificationBody | None,
+        reason: str,
+        *,
+        skip: Certificate | None = None,
+    ) -> dict[str, Any]:
+        """Change a holder's details, recording a `holder` event on each of its certificates.
+
+        `skip` is the certificate whose own event the caller records. Returns the event details.
+        """
+        check_may_change(self.session, holder, body)
+        c = Collector()
+        merged = {f: getattr(holder, f) for f in HOLDER_FIELDS} | {f: new for f, (_, new) in diffs.items()}
+        check_holder(c, merged | {"credit_code": holder.credit_code})
+        c.check()
+        details = change_details(diffs, holder.credit_code)
+        for f, (_, new) in diffs.items():
+            setattr(holder, f, new)
+        day = self.clock()
+        affected = self.session.scalars(
+            select(Certificate).where(Certificate.holder_id == holder.id).order_by(Certificate.id)
+        )
+        for cert in affected:
+            if cert is skip:
+                continue
+            cert.version += 1
+            cert.updated_at = utcnow()
+            self._record(cert, "holder", day, reason, details)
+        return details
 
     # -- changes ---------------------------------------------------------------------------
 
@@ -519,6 +589,21 @@ class Register:
         c.check()
         self._remint(cert)
         return {"result": event.result} | self._rating_details(event)
+
+    def _on_holder(self, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
+        self._not_final(cert, "changed")
+        diffs = differences(cert.holder, event.holder.model_dump() if event.holder is not None else {})
+        if not diffs:
+            raise ValidationError(
+                [
+                    FieldError(
+                        "holder",
+                        f"a holder change needs one of {', '.join(HOLDER_FIELDS)} differing from the register",
+                        "持证组织变更至少需要一项与登记信息不同的字段",
+                    )
+                ]
+            )
+        return self.change_holder(cert.holder, diffs, self.body, event.reason, skip=cert)
 
     def _rate(self, c: Collector, cert: Certificate, event: EventIn) -> None:
         """Apply a new star level, score or evaluation, checked against the scheme."""
