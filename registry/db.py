@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -55,8 +57,37 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# Engines whose pooled connections a forked child must not reuse (see _forget_inherited_connections).
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+_fork_hook_registered = False
+
+
+def _forget_inherited_connections() -> None:
+    # A child of `gunicorn --preload` inherits the master's pooled connections: two processes on
+    # one socket answered "server closed the connection unexpectedly" on PostgreSQL (2 of 4 first
+    # requests failed). The child starts a fresh pool and leaves the parent's sockets alone.
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+def _track(engine: Engine) -> Engine:
+    global _fork_hook_registered
+    if not _fork_hook_registered:
+        os.register_at_fork(after_in_child=_forget_inherited_connections)
+        _fork_hook_registered = True
+    _ENGINES.add(engine)
+    return engine
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    Forked processes (gunicorn workers after --preload) start with a fresh connection pool.
+    """
+    return _track(_make_engine(url))
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
