@@ -37,6 +37,10 @@ class Settings:
     rate_limit_prefix: str = "registry"
     # Upper bound on a request body; write batches of 1,000 certificates fit well inside.
     max_content_length: int = 8 * 1024 * 1024
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    trusted_proxies: int = 0
+    # Seconds a write waits for the register's write lock before answering 503 with Retry-After.
+    write_lock_timeout: int = 5
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -50,6 +54,8 @@ KNOWN_ENV = {
     "REGISTRY_REDIS_URL",
     "REGISTRY_MAX_CONTENT_LENGTH",
     "REGISTRY_RATE_LIMITS",
+    "REGISTRY_TRUSTED_PROXIES",
+    "REGISTRY_WRITE_LOCK_TIMEOUT",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -79,6 +85,16 @@ def _int(key: str, value: str) -> int:
     return number
 
 
+def _count(key: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{key}={value!r} is not an integer") from None
+    if number < 0:
+        raise ConfigError(f"{key}={value!r} must not be negative")
+    return number
+
+
 def _secret_key(data_dir: Path) -> str:
     """Read the Flask secret from the data dir, creating it on first run."""
     path = data_dir / "secret_key"
@@ -91,7 +107,7 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
-LIMIT_KINDS = ("read", "verify", "receipt", "write", "scan")
+LIMIT_KINDS = ("read", "verify", "receipt", "write", "scan", "page", "mark")
 
 
 def _rate_limits(raw: str) -> tuple[bool, tuple[tuple[str, str], ...]]:
@@ -162,4 +178,6 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         rate_limits_enabled=limits_enabled,
         rate_limit_prefix=str(overrides.get("rate_limit_prefix", "registry")),
         max_content_length=_int("REGISTRY_MAX_CONTENT_LENGTH", max_len) if max_len else Settings.max_content_length,
+        trusted_proxies=_count("REGISTRY_TRUSTED_PROXIES", get("trusted_proxies") or "0"),
+        write_lock_timeout=_int("REGISTRY_WRITE_LOCK_TIMEOUT", get("write_lock_timeout") or "5"),
     )
