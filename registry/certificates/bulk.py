@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from registry.certificates.chain import content_of, event_hash
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.schemas import CertificateIn
+from registry.certificates.validation import number_skeleton
 from registry.db import utcnow
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
@@ -90,6 +91,7 @@ def write_bulk(register: Register, body: CertificationBody, items: list[tuple[Ce
         cert_rows.append(
             {
                 "number": draft.number,
+                "number_skeleton": number_skeleton(draft.number),
                 "scheme_id": scheme.id,
                 "holder_id": holder_ids[data.holder.credit_code],
                 "body_id": body.id,

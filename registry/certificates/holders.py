@@ -36,9 +36,15 @@ def describe(diffs: Mapping[str, tuple[str, str]]) -> str:
     return "; ".join(f"{f}: {old!r} -> {new!r}" for f, (old, new) in diffs.items())
 
 
+class HolderConflict(Conflict):
+    """A conflict about the holder's details, reported on the holder field of a batch item."""
+
+    field = "holder"
+
+
 def details_conflict(credit_code: str, diffs: Mapping[str, tuple[str, str]]) -> Conflict:
     """An issuance names an existing holder with other details and did not ask to change them."""
-    return Conflict(
+    return HolderConflict(
         f"holder {credit_code} is registered with other details ({describe(diffs)}); send the registered "
         "details, or set update_holder to true to change them (only a body that certifies the holder may)",
         f"持证组织 {credit_code} 已登记的信息不同（{describe(diffs)}）；请使用已登记的信息，"

@@ -35,6 +35,7 @@ from registry.certificates.validation import (
     check_rating,
     default_expiry,
     number_problem,
+    number_skeleton,
     score_out,
     today,
 )
@@ -151,6 +152,7 @@ class Register:
         existing = self.session.scalar(select(Certificate).where(Certificate.number == data.number))
         if existing is not None:
             return self._reissue(existing, data, body, expires), False
+        self._refuse_look_alike(data.number, self._look_alikes([data.number]))
         return self._issue_new(data, body, scheme, expires), True
 
     def _issue_new(self, data: CertificateIn, body: CertificationBody, scheme: Scheme, expires: dt.date) -> Certificate:
@@ -162,6 +164,7 @@ class Register:
         holder = self._holder_for(data, body) or self._new_holder(data)
         cert = Certificate(
             number=data.number,
+            number_skeleton=number_skeleton(data.number),
             scheme=scheme,
             holder=holder,
             body=body,
@@ -224,6 +227,7 @@ class Register:
                 for org in self.session.scalars(select(Organisation).where(Organisation.credit_code.in_(codes))):
                     self._holders[org.credit_code] = org
                 self._absent_holders = {c for c in codes if c not in self._holders}
+                look_alikes = self._look_alikes([n for n in numbers if n not in existing])
                 for index, data in buffer:
                     if on_item is not None:
                         on_item()
@@ -245,6 +249,12 @@ class Register:
                         if data.number in existing:
                             cert = self._reissue(existing[data.number], data, body, expires)
                             result.unchanged += 1
+                        else:
+                            self._refuse_look_alike(data.number, look_alikes)
+                            # Later items of the batch must not look like this one either.
+                            look_alikes.setdefault(number_skeleton(data.number), data.number)
+                        if data.number in existing:
+                            pass
                         elif result.errors:
                             continue
                         elif keep:
@@ -263,7 +273,8 @@ class Register:
                         result.errors.extend((index, e) for e in exc.errors)
                     except Conflict as exc:
                         result.conflict = True
-                        result.errors.append((index, FieldError("number", exc.detail, exc.detail_zh)))
+                        field_name = getattr(exc, "field", "number")
+                        result.errors.append((index, FieldError(field_name, exc.detail, exc.detail_zh)))
             buffer.clear()
             if not result.errors:
                 if bulk:
@@ -353,6 +364,26 @@ class Register:
                 f"证书 {cert.number} 已登记且内容不同（{', '.join(differing)}）；请通过变更事件修改",
             )
         return cert
+
+    def _look_alikes(self, numbers: list[str]) -> dict[str, str]:
+        """Registered numbers that look like any of `numbers`, by skeleton: {skeleton: number}."""
+        skeletons = {number_skeleton(n) for n in numbers}
+        if not skeletons:
+            return {}
+        rows = self.session.execute(
+            select(Certificate.number_skeleton, Certificate.number).where(Certificate.number_skeleton.in_(skeletons))
+        )
+        return {skeleton: number for skeleton, number in rows if skeleton is not None}
+
+    @staticmethod
+    def _refuse_look_alike(number: str, look_alikes: dict[str, str]) -> None:
+        other = look_alikes.get(number_skeleton(number))
+        if other is not None and other != number:
+            raise Conflict(
+                f"certificate number {number} looks like {other}, which is already registered "
+                "(O and 0, I, L and 1, repeated '-' or '/' read alike); choose a distinct number",
+                f"证书编号 {number} 与已登记的 {other} 易混淆（O 与 0、I/L 与 1、重复的分隔符），请使用可区分的编号",
+            )
 
     def _scheme(self, code: str) -> Scheme | None:
         if code not in self._schemes:

@@ -19,6 +19,7 @@ from registry.certificates.chain import audit
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
 from registry.certificates.schemas import parse_certificate
 from registry.certificates.service import Actor, Minter, Register
+from registry.certificates.validation import number_skeleton
 from registry.errors import FieldError, ValidationError
 from registry.organisations.models import Organisation
 from registry.porting.export import FORMAT
@@ -356,6 +357,7 @@ def _insert(
             [
                 {
                     "number": r["number"],
+                    "number_skeleton": number_skeleton(r["number"]),
                     "scheme_id": ids["scheme"][r["scheme"]],
                     "holder_id": ids["holder"][r["holder"]],
                     "body_id": ids["body"][r["body"]],
