@@ -46,9 +46,10 @@ def current_caller() -> Caller:
 
     Authenticated once per request: the write limit's bucket and the view share the answer.
     """
-    if "caller" not in g:
-        g.caller = _authenticate()
-    return g.caller
+    # Kept with the request, not on `g`: an app context (and its `g`) may outlive one request.
+    if "registry.caller" not in request.environ:
+        request.environ["registry.caller"] = _authenticate()
+    return request.environ["registry.caller"]
 
 
 def _authenticate() -> Caller:

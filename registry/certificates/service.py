@@ -134,6 +134,8 @@ class Register:
         self._holders: dict[str, Organisation] = {}
         # Credit codes a batch already looked up and did not find (saves a query per row).
         self._absent_holders: set[str] = set()
+        # Set by issue_many(check_only=True): check everything, change nothing.
+        self.check_only = False
         # Holders new in this unit of work, as first stated: later items must agree.
         self._new_holders: dict[str, dict[str, str]] = {}
 
@@ -195,18 +197,27 @@ class Register:
         release: bool = False,
         chunk: int = 500,
         on_item: Callable[[], None] | None = None,
+        check_only: bool = False,
+        on_chunk: Callable[[], None] | None = None,
     ) -> BatchResult:
         """Issue many certificates, all or nothing, reporting every bad item by its index.
 
         Items arrive as (index, parsed input or the ValidationError from parsing it). Once
         any item fails, later items are still checked but nothing more is written; the
         caller rolls back when `result.errors` is not empty.
+
+        `check_only` runs every check and writes nothing (no lock is taken). `on_chunk` runs
+        after each chunk is flushed: a long import commits there, so the register's write
+        lock is held for one chunk at a time, never for the whole file.
         """
         body = body or self.body
         if body is None:
             raise ValidationError([FieldError("body", "is required", "必须指定认证机构")])
         result = BatchResult()
+        self.check_only = check_only
         seen: dict[str, int] = {}
+        # Skeletons of the numbers this call issues, so that later items cannot look like them.
+        issued_skeletons: dict[str, str] = {}
         buffer: list[tuple[int, CertificateIn | ValidationError]] = []
         # keep=False writes through the bulk path (same checks, same rows, no ORM object per row)
         # and returns no objects; release=True also empties the session after each chunk.
@@ -227,7 +238,7 @@ class Register:
                 for org in self.session.scalars(select(Organisation).where(Organisation.credit_code.in_(codes))):
                     self._holders[org.credit_code] = org
                 self._absent_holders = {c for c in codes if c not in self._holders}
-                look_alikes = self._look_alikes([n for n in numbers if n not in existing])
+                look_alikes = self._look_alikes([n for n in numbers if n not in existing]) | issued_skeletons
                 for index, data in buffer:
                     if on_item is not None:
                         on_item()
@@ -253,6 +264,7 @@ class Register:
                             self._refuse_look_alike(data.number, look_alikes)
                             # Later items of the batch must not look like this one either.
                             look_alikes.setdefault(number_skeleton(data.number), data.number)
+                            issued_skeletons.setdefault(number_skeleton(data.number), data.number)
                         if data.number in existing:
                             pass
                         elif result.errors:
@@ -276,10 +288,12 @@ class Register:
                         field_name = getattr(exc, "field", "number")
                         result.errors.append((index, FieldError(field_name, exc.detail, exc.detail_zh)))
             buffer.clear()
-            if not result.errors:
+            if not result.errors and not check_only:
                 if bulk:
                     write_bulk(self, body, bulk)
                 self.session.flush()
+                if on_chunk is not None:
+                    on_chunk()
             bulk.clear()
             if release:
                 # Long imports: keep memory flat by letting go of what is already flushed.
@@ -287,7 +301,6 @@ class Register:
                 self._head = None
                 self._schemes.clear()
                 self._holders.clear()
-                self._new_holders.clear()
                 self.session.add(body)
 
         for item in items:
@@ -412,6 +425,9 @@ class Register:
         if diffs:
             if not data.update_holder:
                 raise details_conflict(h.credit_code, diffs)
+            if self.check_only:
+                check_may_change(self.session, holder, body)
+                return holder
             self.change_holder(holder, diffs, body, f"holder details updated with the issuance of {data.number}")
         return holder
 

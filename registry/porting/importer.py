@@ -140,8 +140,14 @@ def import_issuances(
     actor: Actor,
     minter: Minter | None,
     on_row: Callable[[], None] | None = None,
+    check_only: bool = False,
+    on_chunk: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Issue every row of a body's CSV or JSON Lines file; the caller commits only if report.ok."""
+    """Issue every row of a body's CSV or JSON Lines file; the caller commits only if report.ok.
+
+    `check_only` checks every row and writes nothing; `on_chunk` runs after each written chunk
+    (the CLI commits there, so API writes proceed between chunks).
+    """
     kind = sniff_kind(path)
     report = ImportReport(kind="csv" if kind == "csv" else "jsonl")
     parse_errors: list[tuple[int, FieldError]] = []
@@ -157,7 +163,9 @@ def import_issuances(
                 except ValidationError as exc:
                     yield line, exc
 
-        result = register.issue_many(parsed(), body, keep=False, release=True, on_item=on_row)
+        result = register.issue_many(
+            parsed(), body, keep=False, release=True, on_item=on_row, check_only=check_only, on_chunk=on_chunk
+        )
     report.created, report.unchanged = result.created, result.unchanged
     report.errors = sorted(parse_errors + result.errors, key=lambda e: e[0])
     if report.errors:
