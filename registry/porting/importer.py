@@ -181,6 +181,7 @@ REQUIRED_BY_KIND = {
     "holder": ("credit_code", "name_zh", "region", "business_type"),
     "certificate": ("number", "scheme", "holder", "body", "star_level", "score", "issued", "expires", "status"),
     "event": ("seq", "certificate", "type", "effective", "recorded_at", "actor", "state", "prev_hash", "hash"),
+    "idempotent_request": ("api_key", "key", "fingerprint", "status", "body", "created_at"),
 }
 
 
@@ -209,7 +210,7 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
             )
         )
         return report
-    ids: dict[str, dict[str, int]] = {"scheme": {}, "body": {}, "holder": {}, "certificate": {}}
+    ids: dict[str, dict[str, int]] = {"scheme": {}, "body": {}, "holder": {}, "certificate": {}, "api_key": {}}
     ids["scheme"] = {code: i for i, code in session.execute(select(Scheme.id, Scheme.code))}
     pending: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     last_event: tuple[int, str] = (0, "0" * 64)
@@ -328,8 +329,8 @@ def _insert(
             session.flush()
             ids["body"][body.code] = body.id
     elif kind == "api_key":
-        session.execute(
-            insert(ApiKey),
+        result = session.execute(
+            insert(ApiKey).returning(ApiKey.id, ApiKey.prefix, sort_by_parameter_order=True),
             [
                 {
                     "body_id": ids["body"][r["body"]],
@@ -342,6 +343,7 @@ def _insert(
                 for r in records
             ],
         )
+        ids["api_key"].update({prefix: i for i, prefix in result})
     elif kind == "holder":
         result = session.execute(
             insert(Organisation).returning(Organisation.id, Organisation.credit_code, sort_by_parameter_order=True),
@@ -408,6 +410,27 @@ def _insert(
                 for r in records
             ],
         )
+    elif kind == "idempotent_request":
+        _insert_idempotent(session, records, ids)
+
+
+def _insert_idempotent(session: Session, records: list[dict[str, Any]], ids: dict[str, dict[str, int]]) -> None:
+    from registry.api.idempotency import IdempotentRequest
+
+    session.execute(
+        insert(IdempotentRequest),
+        [
+            {
+                "api_key_id": ids["api_key"][r["api_key"]],
+                "key": r["key"],
+                "fingerprint": r["fingerprint"],
+                "status": r["status"],
+                "body": r["body"],
+                "created_at": _time(r["created_at"]),
+            }
+            for r in records
+        ],
+    )
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
