@@ -91,7 +91,7 @@ def _refuse_oversized_stream() -> None:
 
 def _refuse_hostile_input() -> None:
     _refuse_oversized_stream()
-    if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+    if "\x00" in request.path:
         raise HostileInput("the address must not contain NUL characters", "地址不能包含 NUL 字符")
     if request.is_json and request.method in ("POST", "PUT", "PATCH"):
         try:
@@ -105,8 +105,7 @@ def _refuse_hostile_input() -> None:
     elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         if any("\x00" in v for v in request.form.values()):
             raise HostileInput("form fields must not contain NUL characters", "表单字段不能包含 NUL 字符")
-        origin = request.headers.get("Origin")
-        if origin and origin != "null" and origin.lower() != current_app.config["BASE_URL"] and _is_site_form():
+        if _is_site_form() and not _same_origin(request.headers.get("Origin")):
             raise HostileInput("this form may only be sent from this registry's pages", "此表单只能从本站页面提交")
 
 
@@ -118,6 +117,14 @@ def _refusal_in(exc: BaseException) -> _RefusedJSON | None:
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _same_origin(origin: str | None) -> bool:
+    """A form post from this registry's pages: no Origin (old browsers), or one naming this host."""
+    if not origin or origin == "null":
+        return True
+    host = urlsplit(origin).netloc.lower()
+    return host in (urlsplit(current_app.config["BASE_URL"]).netloc, request.host.lower())
 
 
 def _is_site_form() -> bool:

@@ -82,9 +82,9 @@ def test_non_ascii_api_keys_are_401(client, body, secret):
 
 @pytest.mark.parametrize(
     "path",
-    ["/certificates/A%00B", "/api/v1/certificates/A%00B", "/api/v1/certificates/A%00B/history", "/search?q=%00"],
+    ["/certificates/A%00B", "/api/v1/certificates/A%00B", "/api/v1/certificates/A%00B/history", "/v/A%00B"],
 )
-def test_nul_in_a_path_or_query_is_400(client, path):
+def test_nul_in_a_path_is_400(client, path):
     r = client.get(path)
     assert r.status_code == 400
 
