@@ -24,14 +24,13 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
         TESTING=settings.testing,
         JSON_SORT_KEYS=False,
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from registry import db
+    from registry import db, security
 
     db.init_app(app)
+    security.init_app(app)
 
     from registry.signing import init_app as init_signing
 

@@ -51,6 +51,10 @@ class Settings:
     # When the transparency log publishes after a write: "background" (a thread per process),
     # "inline" (before the request returns; tests) or "off" (benchmarks' baseline).
     log_publish: str = "background"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    trusted_proxies: int = 0
+    # Seconds a write waits for the register's write lock before answering 503 with Retry-After.
+    write_lock_timeout: int = 5
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -70,6 +74,8 @@ KNOWN_ENV = {
     "REGISTRY_OPERATOR_CONTACT",
     "REGISTRY_ICP",
     "REGISTRY_LOG_WITNESSES",
+    "REGISTRY_TRUSTED_PROXIES",
+    "REGISTRY_WRITE_LOCK_TIMEOUT",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -99,6 +105,16 @@ def _int(key: str, value: str) -> int:
     return number
 
 
+def _count(key: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{key}={value!r} is not an integer") from None
+    if number < 0:
+        raise ConfigError(f"{key}={value!r} must not be negative")
+    return number
+
+
 def _secret_key(data_dir: Path) -> str:
     """Read the Flask secret from the data dir, creating it on first run."""
     path = data_dir / "secret_key"
@@ -111,7 +127,7 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
-LIMIT_KINDS = ("read", "verify", "receipt", "write", "scan", "report")
+LIMIT_KINDS = ("read", "verify", "receipt", "write", "scan", "report", "page", "mark")
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
@@ -236,6 +252,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
             else _witnesses(get("log_witnesses") or "")
         ),
         log_publish=log_publish,
+        trusted_proxies=_count("REGISTRY_TRUSTED_PROXIES", get("trusted_proxies") or "0"),
+        write_lock_timeout=_int("REGISTRY_WRITE_LOCK_TIMEOUT", get("write_lock_timeout") or "5"),
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -55,10 +57,49 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+# Engines whose pooled connections a forked child must not reuse (see _forget_inherited_connections).
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+_fork_hook_registered = False
+
+
+def _forget_inherited_connections() -> None:
+    # A child of `gunicorn --preload` inherits the master's pooled connections: two processes on
+    # one socket answered "server closed the connection unexpectedly" on PostgreSQL (2 of 4 first
+    # requests failed). The child starts a fresh pool and leaves the parent's sockets alone.
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+def _track(engine: Engine) -> Engine:
+    global _fork_hook_registered
+    if not _fork_hook_registered:
+        os.register_at_fork(after_in_child=_forget_inherited_connections)
+        _fork_hook_registered = True
+    _ENGINES.add(engine)
+    return engine
+
+
+def make_engine(url: str, lock_timeout: int = 30) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    A statement waits at most `lock_timeout` seconds for a lock (SQLite's write lock, a PostgreSQL
+    row lock such as the chain head's), then fails with a lock timeout (see is_lock_timeout).
+    Forked processes (gunicorn workers after --preload) start with a fresh connection pool.
+    """
+    return _track(_make_engine(url, lock_timeout))
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Whether a database error means "waited too long for a lock" (busy), not a broken database."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) == "55P03":  # PostgreSQL lock_not_available
+        return True
+    return "database is locked" in str(orig or "")
+
+
+def _make_engine(url: str, lock_timeout: int) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": lock_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -69,7 +110,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={lock_timeout * 1000}"})
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
@@ -93,7 +134,7 @@ def rollback(session: Session) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach an engine and a session factory; close the request's session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["SETTINGS"].write_lock_timeout)
     app.extensions["registry.engine"] = engine
     app.extensions["registry.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
 

@@ -42,7 +42,17 @@ def request_id() -> str:
 
 
 def current_caller() -> Caller:
-    """Authenticate the request's API key; 401 without a live key, 403 for a suspended body."""
+    """Authenticate the request's API key; 401 without a live key, 403 for a suspended body.
+
+    Authenticated once per request: the write limit's bucket and the view share the answer.
+    """
+    # Kept with the request, not on `g`: an app context (and its `g`) may outlive one request.
+    if "registry.caller" not in request.environ:
+        request.environ["registry.caller"] = _authenticate()
+    return request.environ["registry.caller"]
+
+
+def _authenticate() -> Caller:
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():

@@ -1,12 +1,18 @@
-"""Rate limits (Flask-Limiter): shared through Redis when REGISTRY_REDIS_URL is set, else in memory.
+"""Rate limits (Flask-Limiter): shared through Redis when REGISTRY_REDIS_URL is set, else through a
+SQLite file in the data dir that every worker of the server shares.
 
-Batch verification counts every item, so one call with 1,000 inputs costs as much as 1,000 calls.
+Batch verification counts every item, so one call with 1,000 inputs costs as much as 1,000 calls;
+the /verify form counts its items the same way.
 """
 
 from __future__ import annotations
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
+
+from registry.api import limit_store  # noqa: F401  (registers the registry-sqlite:// storage)
+from registry.errors import RegistryError
+from registry.verification.schemas import MAX_ITEMS
 
 # Published in the README and the OpenAPI document; tests pass their own table.
 DEFAULT_LIMITS = {
@@ -17,6 +23,8 @@ DEFAULT_LIMITS = {
     "scan": "600 per minute",
     # A shopper reports one mark; a shop's security desk a few. More is noise or abuse.
     "report": "5 per minute; 50 per day",
+    "page": "600 per minute",
+    "mark": "300 per minute",
 }
 
 ENDPOINTS = {
@@ -28,30 +36,70 @@ ENDPOINTS = {
     "api_verify.receipts_verify": "receipt",
     "api_write.issue": "write",
     "api_write.post_event": "write",
+    "api_keys.jwks": "read",
+    "api_openapi.openapi": "read",
     "scan.landing": "scan",
     "api_reports.create": "report",
     "scan.report": "report",
+    "web.home": "page",
+    "web.certificate": "page",
+    "web_search.search": "page",
+    "web_search.bodies": "page",
+    "web_search.schemes": "page",
+    "web_search.stats": "page",
+    "verify_page.form": "page",
+    "verify_page.check": "verify",
+    "verify_page.results_csv": "receipt",
+    "verify_page.receipt_download": "receipt",
+    "verify_page.results": "receipt",
+    "marks.mark_svg": "mark",
+    "marks.mark_png": "mark",
 }
-
-# Kinds whose endpoints draw on one allowance: a report sent through the form or the API is one report.
-SHARED_KINDS = frozenset({"report"})
 
 
 def client_address() -> str:
+    """The client's address: the socket peer, or what REGISTRY_TRUSTED_PROXIES proxies say (ProxyFix)."""
     return request.remote_addr or "unknown"
 
 
 def api_key_or_address() -> str:
-    """Writes are limited per API key (its public prefix), reads per client address."""
-    auth = request.headers.get("Authorization", "")
-    prefix = auth.partition(" ")[2].partition(".")[0]
-    return f"key:{prefix}" if prefix else f"addr:{client_address()}"
+    """Writes are limited per authenticated API key; a request without a live key, per address."""
+    from registry.api.auth import current_caller
+
+    try:
+        caller = current_caller()
+    except RegistryError:
+        return f"addr:{client_address()}"
+    return f"key:{caller.key.id}"
 
 
 def verify_cost() -> int:
+    """Every item of a batch counts; a batch over the maximum costs 1 and is answered 422 by the view."""
     data = request.get_json(silent=True)
     items = data.get("items") if isinstance(data, dict) else None
-    return max(1, len(items)) if isinstance(items, list) else 1
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        return 1
+    return max(1, len(items))
+
+
+def form_verify_cost() -> int:
+    """The /verify form counts its items like the API: pasted lines plus an uploaded CSV's rows."""
+    from registry.verification.bulk_input import decode_upload, items_from_csv, items_from_text
+
+    items = len(items_from_text(request.form.get("items", "")))
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        data = upload.read()
+        upload.stream.seek(0)
+        try:
+            items += len(items_from_csv(decode_upload(data)))
+        except ValueError:
+            pass  # the view explains what is wrong with the file
+    # The form checks at most MAX_ITEMS and says how many it left out.
+    return max(1, min(items, MAX_ITEMS))
+
+
+COSTS = {"api_verify.verify": verify_cost, "verify_page.check": form_verify_cost}
 
 
 def init_app(app: Flask) -> None:
@@ -59,7 +107,7 @@ def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     table = {**DEFAULT_LIMITS, **dict(settings.rate_limits)}
     app.extensions["registry.limits"] = table
-    storage = settings.redis_url or "memory://"
+    storage = settings.redis_url or f"registry-sqlite://{settings.data_dir / 'ratelimits.sqlite3'}"
     limiter = Limiter(
         client_address,
         app=app,
@@ -69,7 +117,7 @@ def init_app(app: Flask) -> None:
         strategy="moving-window",
         key_prefix=settings.rate_limit_prefix,
         enabled=settings.rate_limits_enabled,
-        # A Redis outage must not take verification down: fall back to per-process counting.
+        # A store outage must not take verification down: fall back to per-process counting.
         swallow_errors=True,
         in_memory_fallback_enabled=True,
     )
@@ -79,10 +127,8 @@ def init_app(app: Flask) -> None:
         if view is None:
             continue
         key_func = api_key_or_address if kind == "write" else client_address
-        cost = verify_cost if kind == "verify" else 1
-        limit = lambda kind=kind: current_app.extensions["registry.limits"][kind]  # noqa: E731
-        if kind in SHARED_KINDS:
-            decorator = limiter.shared_limit(limit, scope=kind, key_func=key_func, cost=cost)
-        else:
-            decorator = limiter.limit(limit, key_func=key_func, cost=cost)
-        app.view_functions[endpoint] = decorator(view)
+        cost = COSTS.get(endpoint, 1)
+        # One allowance per kind: a client's reads (or pages, or verified items) add up across endpoints.
+        app.view_functions[endpoint] = limiter.shared_limit(
+            lambda kind=kind: current_app.extensions["registry.limits"][kind], kind, key_func=key_func, cost=cost
+        )(view)

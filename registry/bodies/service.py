@@ -186,7 +186,9 @@ def update_contacts(session: Session, body: CertificationBody, **values: str) ->
 def authenticate(session: Session, presented: str) -> ApiKey:
     """The live key matching `presented`, or Unauthorized. Records the time of use."""
     prefix, _, secret = presented.strip().partition(".")
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if secret else None
+    # Keys are ASCII; anything else is a wrong key, not a server error.
+    well_formed = secret and presented.isascii() and "\x00" not in presented
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if well_formed else None
     if key is None or not hmac.compare_digest(key.key_hash, _hash_secret(secret)):
         raise Unauthorized("the API key is not valid", "API 密钥无效")
     if key.revoked_at is not None:

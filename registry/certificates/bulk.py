@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from registry.certificates.chain import content_of, event_hash
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.schemas import CertificateIn
+from registry.certificates.validation import number_skeleton
 from registry.db import utcnow
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
@@ -53,12 +54,7 @@ def write_bulk(register: Register, body: CertificationBody, items: list[tuple[Ce
         h = data.holder
         known = register._holders.get(h.credit_code)
         if known is not None:
-            known.name_zh, known.name_en, known.region, known.business_type = (
-                h.name_zh,
-                h.name_en,
-                h.region,
-                h.business_type,
-            )
+            # Its details were checked against the register (Register._holder_for) before this.
             holder_ids[h.credit_code] = known.id
         else:
             new_holders[h.credit_code] = {
@@ -95,6 +91,7 @@ def write_bulk(register: Register, body: CertificationBody, items: list[tuple[Ce
         cert_rows.append(
             {
                 "number": draft.number,
+                "number_skeleton": number_skeleton(draft.number),
                 "scheme_id": scheme.id,
                 "holder_id": holder_ids[data.holder.credit_code],
                 "body_id": body.id,

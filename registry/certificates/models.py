@@ -23,6 +23,8 @@ class Certificate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
+    # number_skeleton(number): look-alike numbers (O/0, I/1, doubled dashes) share it.
+    number_skeleton: Mapped[str | None] = mapped_column(String(40), index=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)

@@ -11,7 +11,7 @@ from pydantic import ValidationError as PydanticError
 
 from registry.errors import FieldError, ValidationError
 
-EVENT_TYPES = ("suspend", "reinstate", "revoke", "withdraw", "renew", "amend", "surveillance")
+EVENT_TYPES = ("suspend", "reinstate", "revoke", "withdraw", "renew", "amend", "surveillance", "holder")
 
 
 class _Input(BaseModel):
@@ -31,6 +31,15 @@ class HolderIn(_Input):
         return v.upper()
 
 
+class HolderChangeIn(_Input):
+    """New details for a holder (its credit code never changes); omitted fields stay as they are."""
+
+    name_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, max_length=300)
+    region: str | None = Field(default=None, min_length=1, max_length=12)
+    business_type: str | None = Field(default=None, min_length=1, max_length=32)
+
+
 class CertificateIn(_Input):
     """One certificate as a certification body publishes it."""
 
@@ -45,6 +54,9 @@ class CertificateIn(_Input):
     expires: dt.date | None = None
     sites: list[str] = Field(default_factory=list, max_length=100)
     evaluation: dict[str, Decimal] = Field(default_factory=dict, max_length=20)
+    # An existing holder with other details is a 409 unless the body asks to change them
+    # (allowed only to a body that already certifies the holder): a recorded `holder` event.
+    update_holder: bool = False
 
     @field_validator("number")
     @classmethod
@@ -55,7 +67,7 @@ class CertificateIn(_Input):
 class EventIn(_Input):
     """A status change or amendment of one certificate."""
 
-    type: Literal["suspend", "reinstate", "revoke", "withdraw", "renew", "amend", "surveillance"]
+    type: Literal["suspend", "reinstate", "revoke", "withdraw", "renew", "amend", "surveillance", "holder"]
     effective: dt.date | None = None
     reason: str = Field(default="", max_length=2000)
     star_level: int | None = None
@@ -66,6 +78,7 @@ class EventIn(_Input):
     evaluation: dict[str, Decimal] | None = Field(default=None, max_length=20)
     expires: dt.date | None = None
     result: Literal["passed", "failed"] | None = None
+    holder: HolderChangeIn | None = None
 
 
 ZH_MESSAGES = {

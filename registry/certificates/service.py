@@ -14,6 +14,13 @@ from sqlalchemy.orm import Session
 from registry.bodies.models import CertificationBody
 from registry.certificates.bulk import write_bulk
 from registry.certificates.chain import event_content, event_hash
+from registry.certificates.holders import (
+    HOLDER_FIELDS,
+    change_details,
+    check_may_change,
+    details_conflict,
+    differences,
+)
 from registry.certificates.models import (
     FINAL_STATUSES,
     Certificate,
@@ -28,6 +35,7 @@ from registry.certificates.validation import (
     check_rating,
     default_expiry,
     number_problem,
+    number_skeleton,
     score_out,
     today,
 )
@@ -118,6 +126,10 @@ class Register:
         self._holders: dict[str, Organisation] = {}
         # Credit codes a batch already looked up and did not find (saves a query per row).
         self._absent_holders: set[str] = set()
+        # Set by issue_many(check_only=True): check everything, change nothing.
+        self.check_only = False
+        # Holders new in this unit of work, as first stated: later items must agree.
+        self._new_holders: dict[str, dict[str, str]] = {}
 
     # -- issuing ---------------------------------------------------------------------------
 
@@ -134,13 +146,15 @@ class Register:
         existing = self.session.scalar(select(Certificate).where(Certificate.number == data.number))
         if existing is not None:
             return self._reissue(existing, data, body, expires), False
+        self._refuse_look_alike(data.number, self._look_alikes([data.number]))
         return self._issue_new(data, body, scheme, expires), True
 
     def _issue_new(self, data: CertificateIn, body: CertificationBody, scheme: Scheme, expires: dt.date) -> Certificate:
         check_may_publish(body)
-        holder = self._upsert_holder(data)
+        holder = self._holder_for(data, body) or self._new_holder(data)
         cert = Certificate(
             number=data.number,
+            number_skeleton=number_skeleton(data.number),
             scheme=scheme,
             holder=holder,
             body=body,
@@ -171,20 +185,27 @@ class Register:
         release: bool = False,
         chunk: int = 500,
         on_item: Callable[[], None] | None = None,
-        write: bool = True,
+        check_only: bool = False,
+        on_chunk: Callable[[], None] | None = None,
     ) -> BatchResult:
         """Issue many certificates, all or nothing, reporting every bad item by its index.
 
         Items arrive as (index, parsed input or the ValidationError from parsing it). Once
         any item fails, later items are still checked but nothing more is written; the
-        caller rolls back when `result.errors` is not empty. `write=False` (with keep=False)
-        makes every check and writes nothing: a preview that takes no write lock.
+        caller rolls back when `result.errors` is not empty.
+
+        `check_only` runs every check and writes nothing (no lock is taken). `on_chunk` runs
+        after each chunk is flushed: a long import commits there, so the register's write
+        lock is held for one chunk at a time, never for the whole file.
         """
         body = body or self.body
         if body is None:
             raise ValidationError([FieldError("body", "is required", "必须指定认证机构")])
         result = BatchResult()
+        self.check_only = check_only
         seen: dict[str, int] = {}
+        # Skeletons of the numbers this call issues, so that later items cannot look like them.
+        issued_skeletons: dict[str, str] = {}
         buffer: list[tuple[int, CertificateIn | ValidationError]] = []
         # keep=False writes through the bulk path (same checks, same rows, no ORM object per row)
         # and returns no objects; release=True also empties the session after each chunk.
@@ -205,6 +226,7 @@ class Register:
                 for org in self.session.scalars(select(Organisation).where(Organisation.credit_code.in_(codes))):
                     self._holders[org.credit_code] = org
                 self._absent_holders = {c for c in codes if c not in self._holders}
+                look_alikes = self._look_alikes([n for n in numbers if n not in existing]) | issued_skeletons
                 for index, data in buffer:
                     if on_item is not None:
                         on_item()
@@ -226,6 +248,13 @@ class Register:
                         if data.number in existing:
                             cert = self._reissue(existing[data.number], data, body, expires)
                             result.unchanged += 1
+                        else:
+                            self._refuse_look_alike(data.number, look_alikes)
+                            # Later items of the batch must not look like this one either.
+                            look_alikes.setdefault(number_skeleton(data.number), data.number)
+                            issued_skeletons.setdefault(number_skeleton(data.number), data.number)
+                        if data.number in existing:
+                            pass
                         elif result.errors:
                             continue
                         elif keep:
@@ -233,6 +262,8 @@ class Register:
                             result.created += 1
                         else:
                             check_may_publish(body)
+                            if self._holder_for(data, body) is None:
+                                self._note_new_holder(data)
                             bulk.append((data, scheme, expires))
                             result.created += 1
                             continue
@@ -242,12 +273,15 @@ class Register:
                         result.errors.extend((index, e) for e in exc.errors)
                     except Conflict as exc:
                         result.conflict = True
-                        result.errors.append((index, FieldError("number", exc.detail, exc.detail_zh)))
+                        field_name = getattr(exc, "field", "number")
+                        result.errors.append((index, FieldError(field_name, exc.detail, exc.detail_zh)))
             buffer.clear()
-            if not result.errors:
-                if bulk and write:
+            if not result.errors and not check_only:
+                if bulk:
                     write_bulk(self, body, bulk)
                 self.session.flush()
+                if on_chunk is not None:
+                    on_chunk()
             bulk.clear()
             if release:
                 # Long imports: keep memory flat by letting go of what is already flushed.
@@ -332,6 +366,26 @@ class Register:
             )
         return cert
 
+    def _look_alikes(self, numbers: list[str]) -> dict[str, str]:
+        """Registered numbers that look like any of `numbers`, by skeleton: {skeleton: number}."""
+        skeletons = {number_skeleton(n) for n in numbers}
+        if not skeletons:
+            return {}
+        rows = self.session.execute(
+            select(Certificate.number_skeleton, Certificate.number).where(Certificate.number_skeleton.in_(skeletons))
+        )
+        return {skeleton: number for skeleton, number in rows if skeleton is not None}
+
+    @staticmethod
+    def _refuse_look_alike(number: str, look_alikes: dict[str, str]) -> None:
+        other = look_alikes.get(number_skeleton(number))
+        if other is not None and other != number:
+            raise Conflict(
+                f"certificate number {number} looks like {other}, which is already registered "
+                "(O and 0, I, L and 1, repeated '-' or '/' read alike); choose a distinct number",
+                f"证书编号 {number} 与已登记的 {other} 易混淆（O 与 0、I/L 与 1、重复的分隔符），请使用可区分的编号",
+            )
+
     def _scheme(self, code: str) -> Scheme | None:
         if code not in self._schemes:
             scheme = self.session.scalar(select(Scheme).where(Scheme.code == code))
@@ -340,18 +394,79 @@ class Register:
             self._schemes[code] = scheme
         return self._schemes[code]
 
-    def _upsert_holder(self, data: CertificateIn) -> Organisation:
+    def _holder_for(self, data: CertificateIn, body: CertificationBody) -> Organisation | None:
+        """The registered holder an issuance names (None if new), after checking its stated details.
+
+        Other details are a Conflict, unless the issuance asks to change them and `body` may.
+        """
         h = data.holder
         holder = self._holders.get(h.credit_code)
         if holder is None and h.credit_code not in self._absent_holders:
             holder = self.session.scalar(select(Organisation).where(Organisation.credit_code == h.credit_code))
         if holder is None:
-            holder = Organisation(credit_code=h.credit_code)
-            self.session.add(holder)
-        holder.name_zh, holder.name_en = h.name_zh, h.name_en
-        holder.region, holder.business_type = h.region, h.business_type
+            return None
         self._holders[h.credit_code] = holder
+        stated = h.model_dump()
+        # An issuance without an English name leaves the registered one alone.
+        stated["name_en"] = stated["name_en"] or None
+        diffs = differences(holder, stated)
+        if diffs:
+            if not data.update_holder:
+                raise details_conflict(h.credit_code, diffs)
+            if self.check_only:
+                check_may_change(self.session, holder, body)
+                return holder
+            self.change_holder(holder, diffs, body, f"holder details updated with the issuance of {data.number}")
         return holder
+
+    def _note_new_holder(self, data: CertificateIn) -> dict[str, str]:
+        """Remember a holder first named in this unit of work; later items must state the same details."""
+        h = data.holder
+        stated = {f: getattr(h, f) for f in HOLDER_FIELDS}
+        first = self._new_holders.setdefault(h.credit_code, stated)
+        diffs = {f: (first[f], stated[f]) for f in HOLDER_FIELDS if first[f] != stated[f]}
+        if diffs:
+            raise details_conflict(h.credit_code, diffs)
+        return stated
+
+    def _new_holder(self, data: CertificateIn) -> Organisation:
+        holder = Organisation(credit_code=data.holder.credit_code, **self._note_new_holder(data))
+        self.session.add(holder)
+        self._holders[data.holder.credit_code] = holder
+        return holder
+
+    def change_holder(
+        self,
+        holder: Organisation,
+        diffs: dict[str, tuple[str, str]],
+        body: CertificationBody | None,
+        reason: str,
+        *,
+        skip: Certificate | None = None,
+    ) -> dict[str, Any]:
+        """Change a holder's details, recording a `holder` event on each of its certificates.
+
+        `skip` is the certificate whose own event the caller records. Returns the event details.
+        """
+        check_may_change(self.session, holder, body)
+        c = Collector()
+        merged = {f: getattr(holder, f) for f in HOLDER_FIELDS} | {f: new for f, (_, new) in diffs.items()}
+        check_holder(c, merged | {"credit_code": holder.credit_code})
+        c.check()
+        details = change_details(diffs, holder.credit_code)
+        for f, (_, new) in diffs.items():
+            setattr(holder, f, new)
+        day = self.clock()
+        affected = self.session.scalars(
+            select(Certificate).where(Certificate.holder_id == holder.id).order_by(Certificate.id)
+        )
+        for cert in affected:
+            if cert is skip:
+                continue
+            cert.version += 1
+            cert.updated_at = utcnow()
+            self._record(cert, "holder", day, reason, details)
+        return details
 
     # -- changes ---------------------------------------------------------------------------
 
@@ -511,6 +626,21 @@ class Register:
         c.check()
         self._remint(cert)
         return {"result": event.result} | self._rating_details(event)
+
+    def _on_holder(self, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
+        self._not_final(cert, "changed")
+        diffs = differences(cert.holder, event.holder.model_dump() if event.holder is not None else {})
+        if not diffs:
+            raise ValidationError(
+                [
+                    FieldError(
+                        "holder",
+                        f"a holder change needs one of {', '.join(HOLDER_FIELDS)} differing from the register",
+                        "持证组织变更至少需要一项与登记信息不同的字段",
+                    )
+                ]
+            )
+        return self.change_holder(cert.holder, diffs, self.body, event.reason, skip=cert)
 
     def _rate(self, c: Collector, cert: Certificate, event: EventIn) -> None:
         """Apply a new star level, score or evaluation, checked against the scheme."""

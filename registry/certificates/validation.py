@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from confusable_homoglyphs import categories
+
 from registry.errors import FieldError, ValidationError
 from registry.organisations.business_types import BUSINESS_TYPES
 from registry.organisations.validation import credit_code_problem, region_problem
@@ -27,6 +29,19 @@ def today() -> dt.date:
 def normalise_number(raw: str) -> str:
     """Certificate numbers are case-insensitive; the register keeps them upper-case."""
     return raw.strip().upper()
+
+
+# UTS #39 confusables among the characters a number may hold (upper-cased): O/0, I/L/1.
+_SKELETON = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATOR_RUNS = re.compile(r"[-/]+")
+
+
+def number_skeleton(number: str) -> str:
+    """What a number looks like: O and 0, I, l and 1 alike; any run of '-' and '/' one separator.
+
+    Two numbers with the same skeleton are refused as different certificates (`UNI-O008`, `UNI-0008`).
+    """
+    return _SEPARATOR_RUNS.sub("-", number.upper().translate(_SKELETON)).strip("-")
 
 
 def number_problem(number: str) -> FieldError | None:
@@ -84,10 +99,46 @@ class Collector:
             raise ValidationError(self.errors)
 
 
+# Scripts that legitimately share one word (UTS #39 "highly restrictive"); Common and Inherited
+# (digits, punctuation, marks) go with any.
+_SCRIPT_SETS = (
+    {"LATIN", "HAN", "HIRAGANA", "KATAKANA"},
+    {"LATIN", "HAN", "BOPOMOFO"},
+    {"LATIN", "HAN", "HANGUL"},
+)
+_NEUTRAL_SCRIPTS = {"COMMON", "INHERITED"}
+
+
+def name_problem(name: str) -> tuple[str, str] | None:
+    """Why a holder name could deceive (en, zh): invisible or bidi control characters, or a word
+    that mixes scripts (a Cyrillic 'а' among Latin letters); None when it is plain."""
+    from registry.verification.normalise import is_invisible
+
+    hidden = [ch for ch in name if is_invisible(ch) or ch in "\t\n\r"]
+    if hidden:
+        return (
+            f"contains an invisible or direction-control character (U+{ord(hidden[0]):04X})",
+            f"含有不可见字符或文字方向控制字符（U+{ord(hidden[0]):04X}）",
+        )
+    for word in re.findall(r"\w+", name):
+        scripts = categories.unique_aliases(word) - _NEUTRAL_SCRIPTS
+        if len(scripts) > 1 and not any(scripts <= allowed for allowed in _SCRIPT_SETS):
+            mixed = " and ".join(sorted(scripts)).lower()
+            return (
+                f"the word {word!r} mixes {mixed} letters, which can look alike",
+                f"词语 {word!r} 混用了多种文字（{mixed}），容易混淆",
+            )
+    return None
+
+
 def check_holder(c: Collector, holder: dict[str, Any]) -> None:
     """Check a holder's fields (already typed as strings)."""
     if not holder.get("name_zh", "").strip():
         c.add("holder.name_zh", "is required", "必填")
+    for fld in ("name_zh", "name_en"):
+        problem = name_problem(holder.get(fld) or "")
+        if problem:
+            c.add(f"holder.{fld}", *problem)
     problem = credit_code_problem(holder.get("credit_code", ""))
     if problem:
         c.add("holder.credit_code", *problem)

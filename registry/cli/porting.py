@@ -40,7 +40,9 @@ def import_command(path: Path, body_code: str | None, dry_run: bool) -> None:
     if body_code is not None and kind == "export":
         fail(f"{path.name} is a whole-register export; import it without --body")
     show_bar = sys.stderr.isatty()
-    total = _count_lines(path)
+    written_before_error = False
+    # A body's file is read twice: checked, then written.
+    total = _count_lines(path) * (2 if body_code is not None and not dry_run else 1)
     bar = click.progressbar(length=total, label=f"importing {path.name}", file=sys.stderr) if show_bar else None
     step = (lambda: bar.update(1)) if bar is not None else None
     try:
@@ -48,14 +50,23 @@ def import_command(path: Path, body_code: str | None, dry_run: bool) -> None:
             bar.__enter__()
         if body_code is not None:
             body = get_body(session, body_code)
-            report = import_issuances(
-                session,
-                path,
-                body,
-                actor=Actor(f"operator:import body:{body.code}"),
-                minter=current_minter(required=not dry_run),
-                on_row=step,
-            )
+            actor = Actor(f"operator:import body:{body.code}")
+            # First every row is checked with nothing written and no lock taken: a bad row anywhere
+            # means nothing is written. Then the rows are written in chunks, each committed on its
+            # own, so API writes wait at most one chunk (not the whole file) for the register's lock.
+            report = import_issuances(session, path, body, actor=actor, minter=None, on_row=step, check_only=True)
+            rollback(session)
+            if report.ok and not dry_run:
+                report = import_issuances(
+                    session,
+                    path,
+                    body,
+                    actor=actor,
+                    minter=current_minter(required=True),
+                    on_row=step,
+                    on_chunk=lambda: commit(session),
+                )
+                written_before_error = not report.ok
         else:
             report = import_export(session, path, on_row=step)
     except RegistryError as exc:
@@ -72,6 +83,15 @@ def import_command(path: Path, body_code: str | None, dry_run: bool) -> None:
         if len(report.errors) > MAX_REPORTED:
             click.echo(f"... and {len(report.errors) - MAX_REPORTED} more errors", err=True)
         bad_lines = len({line for line, _ in report.errors})
+        if written_before_error:
+            # The register changed between the check and the write (another writer took a number):
+            # the chunks before the bad row stand; running the import again skips them as unchanged.
+            click.echo(
+                f"import stopped: {bad_lines} rows conflict with changes made during the import; rows before "
+                "them were written (each chunk complete), and running the import again skips them as unchanged",
+                err=True,
+            )
+            sys.exit(1)
         click.echo(f"import rejected: {bad_lines} bad rows of {report.rows}; nothing was written", err=True)
         sys.exit(1)
     if dry_run:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.api.idempotency import IdempotentRequest
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.chain import canonical_json, format_time
 from registry.certificates.models import Certificate, CertificateEvent
@@ -71,8 +72,10 @@ def export_lines(session: Session, *, with_api_keys: bool = False) -> Iterator[s
                 "website": b.website,
             }
         )
+    prefixes: dict[int, str] = {}
     if with_api_keys:
         for a in session.scalars(select(ApiKey).order_by(ApiKey.prefix)):
+            prefixes[a.id] = a.prefix
             yield canonical_json(
                 {
                     "kind": "api_key",
@@ -130,5 +133,19 @@ def export_lines(session: Session, *, with_api_keys: bool = False) -> Iterator[s
                 "state": e.state,
                 "prev_hash": e.prev_hash,
                 "hash": e.hash,
+            }
+        )
+    # Remembered answers to Idempotency-Key retries belong to API keys: exported with them, so a
+    # retry after a restore replays instead of acting twice.
+    for r in _batched(session, select(IdempotentRequest), IdempotentRequest.id) if with_api_keys else ():
+        yield canonical_json(
+            {
+                "kind": "idempotent_request",
+                "api_key": prefixes[r.api_key_id],
+                "key": r.key,
+                "fingerprint": r.fingerprint,
+                "status": r.status,
+                "body": r.body,
+                "created_at": _time(r.created_at),
             }
         )

@@ -19,6 +19,7 @@ from registry.certificates.chain import audit
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
 from registry.certificates.schemas import CertificateIn, parse_certificate
 from registry.certificates.service import Actor, Minter, Register
+from registry.certificates.validation import number_skeleton
 from registry.errors import FieldError, ValidationError
 from registry.organisations.models import Organisation
 from registry.porting.export import FORMAT
@@ -90,8 +91,14 @@ def import_issuances(
     actor: Actor,
     minter: Minter | None,
     on_row: Callable[[], None] | None = None,
+    check_only: bool = False,
+    on_chunk: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Issue every row of a body's CSV or JSON Lines file; the caller commits only if report.ok."""
+    """Issue every row of a body's CSV or JSON Lines file; the caller commits only if report.ok.
+
+    `check_only` checks every row and writes nothing; `on_chunk` runs after each written chunk
+    (the CLI commits there, so API writes proceed between chunks).
+    """
     kind = sniff_kind(path)
     with open_text(path) as handle:
         parse_errors: list[tuple[int, FieldError]] = []
@@ -105,6 +112,8 @@ def import_issuances(
             actor=actor,
             minter=minter,
             on_row=on_row,
+            check_only=check_only,
+            on_chunk=on_chunk,
         )
 
 
@@ -119,13 +128,15 @@ def issue_items(
     minter: Minter | None,
     on_row: Callable[[], None] | None = None,
     release: bool = True,
-    write: bool = True,
+    check_only: bool = False,
+    on_chunk: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Issue (line, raw item) rows all or nothing through the register; the caller commits only if report.ok.
 
     `parse_errors` is filled by the reader of `rows` while it is consumed. `release` lets go of
     flushed objects after each chunk (long CLI imports); a request that still uses its objects
-    passes False. `write=False` checks every row the same way and writes nothing.
+    passes False. `check_only` checks every row the same way and writes nothing; `on_chunk` runs
+    after each written chunk (the CLI commits there, so API writes proceed between chunks).
     """
     report = ImportReport(kind=kind)
     register = Register(session, actor, body=body, minter=minter)
@@ -142,7 +153,9 @@ def issue_items(
                 report.sample.append(data)
             yield line, data
 
-    result = register.issue_many(parsed(), body, keep=False, release=release, on_item=on_row, write=write)
+    result = register.issue_many(
+        parsed(), body, keep=False, release=release, on_item=on_row, check_only=check_only, on_chunk=on_chunk
+    )
     report.created, report.unchanged = result.created, result.unchanged
     report.errors = sorted(parse_errors + result.errors, key=lambda e: e[0])
     if report.errors:
@@ -158,6 +171,7 @@ REQUIRED_BY_KIND = {
     "holder": ("credit_code", "name_zh", "region", "business_type"),
     "certificate": ("number", "scheme", "holder", "body", "star_level", "score", "issued", "expires", "status"),
     "event": ("seq", "certificate", "type", "effective", "recorded_at", "actor", "state", "prev_hash", "hash"),
+    "idempotent_request": ("api_key", "key", "fingerprint", "status", "body", "created_at"),
 }
 
 
@@ -186,7 +200,7 @@ def import_export(session: Session, path: Path, on_row: Callable[[], None] | Non
             )
         )
         return report
-    ids: dict[str, dict[str, int]] = {"scheme": {}, "body": {}, "holder": {}, "certificate": {}}
+    ids: dict[str, dict[str, int]] = {"scheme": {}, "body": {}, "holder": {}, "certificate": {}, "api_key": {}}
     ids["scheme"] = {code: i for i, code in session.execute(select(Scheme.id, Scheme.code))}
     pending: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     last_event: tuple[int, str] = (0, "0" * 64)
@@ -307,8 +321,8 @@ def _insert(
             session.flush()
             ids["body"][body.code] = body.id
     elif kind == "api_key":
-        session.execute(
-            insert(ApiKey),
+        result = session.execute(
+            insert(ApiKey).returning(ApiKey.id, ApiKey.prefix, sort_by_parameter_order=True),
             [
                 {
                     "body_id": ids["body"][r["body"]],
@@ -321,6 +335,7 @@ def _insert(
                 for r in records
             ],
         )
+        ids["api_key"].update({prefix: i for i, prefix in result})
     elif kind == "holder":
         result = session.execute(
             insert(Organisation).returning(Organisation.id, Organisation.credit_code, sort_by_parameter_order=True),
@@ -344,6 +359,7 @@ def _insert(
             [
                 {
                     "number": r["number"],
+                    "number_skeleton": number_skeleton(r["number"]),
                     "scheme_id": ids["scheme"][r["scheme"]],
                     "holder_id": ids["holder"][r["holder"]],
                     "body_id": ids["body"][r["body"]],
@@ -386,6 +402,27 @@ def _insert(
                 for r in records
             ],
         )
+    elif kind == "idempotent_request":
+        _insert_idempotent(session, records, ids)
+
+
+def _insert_idempotent(session: Session, records: list[dict[str, Any]], ids: dict[str, dict[str, int]]) -> None:
+    from registry.api.idempotency import IdempotentRequest
+
+    session.execute(
+        insert(IdempotentRequest),
+        [
+            {
+                "api_key_id": ids["api_key"][r["api_key"]],
+                "key": r["key"],
+                "fingerprint": r["fingerprint"],
+                "status": r["status"],
+                "body": r["body"],
+                "created_at": _time(r["created_at"]),
+            }
+            for r in records
+        ],
+    )
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:

@@ -120,11 +120,11 @@ def check_upload(
     *,
     actor: Actor,
     minter: Minter | None,
-    write: bool,
+    check_only: bool,
 ) -> Preview:
-    """Read the file and run every row through the register; with write=False nothing is written.
+    """Read the file and run every row through the register; with check_only nothing is written.
 
-    With write=True the caller commits only if the preview is ok.
+    Otherwise the caller commits only if the preview is ok.
     """
     kind = sniff(data)
     errors: list[tuple[int, FieldError]] = []
@@ -158,7 +158,7 @@ def check_upload(
         actor=actor,
         minter=minter,
         release=False,
-        write=write,
+        check_only=check_only,
     )
     return Preview(kind=kind, report=report, problems=[_problem(line, e, header) for line, e in report.errors])
 

@@ -141,6 +141,25 @@ def generate_key_file(keys_dir: Path, passphrase: bytes | None) -> tuple[str, Ed
     return kid, public_key
 
 
+def encrypt_key_file(keys_dir: Path, kid: str, passphrase: bytes) -> bool:
+    """Re-write an unencrypted key file encrypted with `passphrase`; False if it already was."""
+    if key_file_is_encrypted(keys_dir, kid):
+        return False
+    key = load_private_key(keys_dir, kid, None)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(passphrase)
+    )
+    path = key_file_path(keys_dir, kid)
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)  # never a moment without a readable key file
+    return True
+
+
 def load_private_key(keys_dir: Path, kid: str, passphrase: bytes | None) -> Ed25519PrivateKey:
     """Load the private key named kid, raising KeyFileError with a readable reason."""
     path = key_file_path(keys_dir, kid)

@@ -21,7 +21,9 @@ from registry.signing.keyring import (
     KeyFileError,
     KeyFileSigner,
     Signer,
+    encrypt_key_file,
     generate_key_file,
+    list_key_files,
     public_key_from_b64,
     public_key_to_b64,
     short_key_id,
@@ -94,7 +96,16 @@ def rotate_key(session: Session, settings: Settings) -> tuple[SigningKey, Signin
     if old is not None:
         old.retired_at = utcnow()
     new = _new_key(session, settings)
+    encrypt_dev_keys(settings)
     return new, old
+
+
+def encrypt_dev_keys(settings: Settings) -> list[str]:
+    """Once a passphrase is set, encrypt key files written without one (retired dev keys); their kids."""
+    passphrase = _passphrase(settings)
+    if passphrase is None:
+        return []
+    return [kid for kid in list_key_files(settings.keys_dir) if encrypt_key_file(settings.keys_dir, kid, passphrase)]
 
 
 def revoke_key(session: Session, kid: str) -> SigningKey:

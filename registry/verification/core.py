@@ -21,6 +21,7 @@ from registry.certificates.verdicts import verdict_of
 from registry.signing.offline import parse_mark_input
 from registry.signing.service import PublicKeyCache
 from registry.signing.token import DecodedToken, TokenFormatError, decode_token, normalise_origin, verify_signature
+from registry.verification.normalise import normalise_input
 
 VERDICTS = ("valid", "suspended", "revoked", "withdrawn", "expired", "not_found", "forged")
 MAX_INPUT_CHARS = 2000
@@ -55,6 +56,8 @@ class Verification:
     # A token that does not even parse (truncated, garbled): `forged` to the API, whose vocabulary
     # is fixed, but the scan page says "could not be read, scan again" instead of alarming anyone.
     unreadable: bool = False
+    # The input as read after NFKC and dropping invisible characters, when that changed it.
+    normalised: str | None = None
 
     @property
     def star_level(self) -> int | None:
@@ -77,6 +80,7 @@ class Verification:
             "signature": self.signature,
             "mark_current": self.mark_current,
             "changes": [{"field": c.field, "on_mark": c.on_mark, "in_register": c.in_register} for c in self.changes],
+            "normalised": self.normalised,
         }
 
 
@@ -89,6 +93,20 @@ def _verdict_rows() -> Select[Any]:
     """One statement, built once: the columns a verdict needs, for a list of numbers."""
     columns = (Certificate.id, Certificate.number, Certificate.status, Certificate.star_level, Certificate.expires)
     return select(*columns).where(Certificate.number.in_(bindparam("numbers", expanding=True)))
+
+
+def _host(origin: str) -> str:
+    return origin.split("://", 1)[-1]
+
+
+def _warn_other_host(result: Verification, origin: str) -> None:
+    """A genuine mark inside a link to another site: the mark is real, the site showing it is not us."""
+    host = _host(origin)
+    result.reason_en += (
+        f"; warning: the link points to {host}, not to this registry: the mark is genuine, "
+        "but the site that showed it is not the registry"
+    )
+    result.reason_zh += f"；注意：该链接指向 {host}，并非本登记簿：标志是真的，但展示它的网站不是登记簿"
 
 
 class Verifier:
@@ -107,7 +125,8 @@ class Verifier:
         """Verdicts for many inputs, in order, reading every certificate they name in one query."""
         numbers = set()
         for text in texts:
-            parsed = parse_mark_input(text) if isinstance(text, str) and len(text) <= MAX_INPUT_CHARS else None
+            ok = isinstance(text, str) and len(text) <= MAX_INPUT_CHARS
+            parsed = parse_mark_input(normalise_input(text)) if ok else None
             if parsed is None:
                 continue
             if parsed.token is not None:
@@ -139,9 +158,19 @@ class Verifier:
             return _forged(
                 text[:80], "input too long to be a mark or certificate number", "输入过长，不是有效的标志或证书编号"
             )
-        parsed = parse_mark_input(text)
+        clean = normalise_input(text)
+        result = self._verify_clean(text, clean, as_of)
+        if clean != text:
+            result.normalised = clean
+        return result
+
+    def _verify_clean(self, text: str, clean: str, as_of: dt.date | None) -> Verification:
+        parsed = parse_mark_input(clean)
         if parsed.token is not None:
-            return self.verify_token(text, parsed.token, as_of)
+            result = self.verify_token(text, parsed.token, as_of)
+            if result.signature == "valid" and parsed.origin is not None and _host(parsed.origin) != _host(self.origin):
+                _warn_other_host(result, parsed.origin)
+            return result
         number = parsed.number or ""
         if not NUMBER_RE.match(number):
             return _forged(

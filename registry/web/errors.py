@@ -18,6 +18,7 @@ TITLES = {
     422: lazy_gettext("Invalid input"),
     429: lazy_gettext("Too many requests"),
     500: lazy_gettext("Server error"),
+    503: lazy_gettext("Busy: try again shortly"),
 }
 
 # What an HTTP error means, for errors raised by the framework with an English-only description.

@@ -94,4 +94,5 @@ EVENT_NAMES = {
     "amend": lazy_pgettext("event", "Amended"),
     "surveillance": lazy_pgettext("event", "Surveillance"),
     "remark": lazy_pgettext("event", "Mark re-signed"),
+    "holder": lazy_pgettext("event", "Holder details changed"),
 }

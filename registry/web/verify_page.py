@@ -158,8 +158,8 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    # Cells starting with = + - @ would run as formulas in Excel.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # Cells starting with = + - @ (or TAB, CR before them) would run as formulas in Excel.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.post("/verify/receipt.jws")

@@ -46,3 +46,17 @@ def test_deleting_the_last_event_is_caught_by_the_head(session, body):
     commit(session)
     _count, failure = audit(session)
     assert failure is not None and "chain head says 5 events" in failure.problem
+
+
+def test_an_event_slipped_in_beyond_the_head_is_caught(session, body):
+    _some_history(session, body)
+    session.execute(
+        text(
+            "INSERT INTO certificate_events (seq, certificate_id, type, effective, recorded_at, actor, request_id,"
+            " reason, details, state, prev_hash, hash) SELECT 6, certificate_id, type, effective, recorded_at, actor,"
+            " request_id, reason, details, state, hash, hash FROM certificate_events WHERE seq = 5"
+        )
+    )
+    commit(session)
+    _count, failure = audit(session)
+    assert failure is not None and "beyond the chain head" in failure.problem

@@ -3,6 +3,7 @@ import random
 
 from sqlalchemy import func, select, text
 
+from registry.bodies.models import CertificationBody
 from registry.certificates.models import Certificate
 from registry.db import commit
 from registry.demo.seed import credit_code
@@ -170,6 +171,33 @@ def test_export_import_export_is_byte_identical(runner, session, tmp_path):
     assert first.read_bytes() == second.read_bytes()
     kinds = {json.loads(line)["kind"] for line in first.read_text("utf-8").splitlines()}
     assert {"header", "scheme", "signing_key", "body", "holder", "certificate", "event"} <= kinds
+
+
+def test_idempotency_records_survive_a_backup_and_restore(runner, session, client, tmp_path):
+    from registry.bodies.service import issue_key
+    from tests.conftest import issue
+
+    _make_body(runner)
+    body = session.scalar(select(CertificationBody))
+    cert = issue(session, body)
+    _row, key = issue_key(session, body.code)
+    commit(session)
+    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": "retry-1"}
+    path = f"/api/v1/certificates/{cert.number}/events"
+    assert client.post(path, json={"type": "suspend"}, headers=headers).status_code == 200
+    backup = tmp_path / "backup.jsonl"
+    assert runner.invoke(args=["export", str(backup), "--with-api-keys"]).exit_code == 0
+    for table in TABLES_IN_DELETE_ORDER:
+        session.execute(text(f"DELETE FROM {table}"))
+    session.execute(text("UPDATE chain_head SET seq = 0, hash = :h WHERE id = 1"), {"h": "0" * 64})
+    commit(session)
+    loaded = runner.invoke(args=["import", str(backup)])
+    assert loaded.exit_code == 0, loaded.output
+    again = client.post(path, json={"type": "suspend"}, headers=headers)
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    second = tmp_path / "second.jsonl"
+    assert runner.invoke(args=["export", str(second), "--with-api-keys"]).exit_code == 0
+    assert backup.read_bytes() == second.read_bytes()
 
 
 def test_export_only_loads_into_an_empty_register(runner, tmp_path):

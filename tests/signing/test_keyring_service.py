@@ -28,3 +28,19 @@ def test_keys_list_shows_status(runner):
     assert "\tretired\t" in listing and "\tactive\t" in listing
     again = runner.invoke(args=["keys", "generate"])
     assert again.exit_code == 1 and "keys rotate" in again.output
+
+
+def test_rotating_with_a_passphrase_encrypts_the_retired_dev_key(app, session, app_config, tmp_path):
+    from registry.config import load_settings
+    from registry.signing.keyring import key_file_is_encrypted, load_private_key
+    from registry.signing.service import generate_key, rotate_key
+
+    plain = load_settings({}, **{**app_config, "keys_dir": tmp_path / "keys"})
+    dev = generate_key(session, plain)
+    assert not key_file_is_encrypted(plain.keys_dir, dev.kid)
+    protected = load_settings({}, **{**app_config, "keys_dir": tmp_path / "keys", "key_passphrase": "s3cret"})
+    new, old = rotate_key(session, protected)
+    assert old.kid == dev.kid
+    for kid in (dev.kid, new.kid):
+        assert key_file_is_encrypted(protected.keys_dir, kid)
+        assert load_private_key(protected.keys_dir, kid, b"s3cret").public_key() is not None

@@ -42,7 +42,7 @@ def preview() -> ResponseReturnValue:
     body = me().body
     try:
         # No signing and no writes: every row goes through the register's checks only.
-        result = check_upload(db, data, body, actor=actor(), minter=None, write=False)
+        result = check_upload(db, data, body, actor=actor(), minter=None, check_only=True)
     except UnreadableUpload as exc:
         rollback(db)
         return _form(pick(exc.detail_zh, exc.detail), 422)
@@ -68,7 +68,7 @@ def publish(token: str) -> ResponseReturnValue:
     except Forbidden as exc:
         return _form(pick(exc.detail_zh, exc.detail), 403)
     # The register may have changed since the preview: every row is checked again while writing.
-    result = check_upload(db, data, body, actor=actor(), minter=current_minter(), write=True)
+    result = check_upload(db, data, body, actor=actor(), minter=current_minter(), check_only=False)
     if not result.ok:
         rollback(db)
         return render_template("portal/preview.html", result=result, token=None, filename=filename), 409
