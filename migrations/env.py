@@ -13,14 +13,30 @@ target_metadata = Base.metadata
 
 
 def run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite alters a table by copying it: with foreign keys enforced, dropping the old copy of a
+        # table others refer to (bodies, certificates) fails. The pragma only changes outside a
+        # transaction; the check below still refuses a migration that leaves a dangling reference.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
+        # One transaction for the whole upgrade on SQLite too: a failure leaves the database as it was.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 connection = config.attributes.get("connection")
