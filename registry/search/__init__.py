@@ -1,4 +1,4 @@
-"""Full-text search: a Whoosh + jieba index on local disk that follows the register's events."""
+"""Full-text search: a Whoosh index on local disk that follows the register's events, behind one backend interface."""
 
 from __future__ import annotations
 
