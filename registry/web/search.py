@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -83,9 +84,15 @@ def _names(session) -> dict[str, dict[str, tuple[str, str]]]:  # type: ignore[no
     }
 
 
-def chip_links(req: SearchRequest, result: SearchPage, args: dict[str, str]) -> list[tuple[str, str, str]]:
+def search_url(args: dict[str, str], name: str, value: str) -> str:
+    """/search with `args` and one facet set: built directly, as a page can hold a hundred such links."""
+    return "/search?" + urlencode({**args, name: value})
+
+
+def chip_links(
+    req: SearchRequest, result: SearchPage, args: dict[str, str], names: dict[str, dict[str, tuple[str, str]]]
+) -> list[tuple[str, str, str]]:
     """(facet title, value label, URL without it) for every filter in effect: typed words and chosen facets."""
-    names = _names(get_session())
     links = []
     for chip in result.chips:
         label = " / ".join(facet_label(chip.facet, v, names) for v in chip.values)
@@ -116,13 +123,18 @@ def search() -> ResponseReturnValue:
         args = {**request.args.to_dict(), "page": result.pages}
         return redirect(url_for("web_search.search", **args))
     args = {k: v for k, v in request.args.items() if k != "page"}
+    names = _names(session)
     return render_template(
         "search.html",
         result=result,
         req=req,
         args=args,
-        chips=chip_links(req, result, args),
-        names=_names(session),
+        chips=chip_links(req, result, args, names),
+        search_url=search_url,
+        certificate_base=url_for("web.certificate", number="X")[:-1],
+        certificate_query="?"
+        + urlencode({k: v for k, v in {"lang": lang, "as_of": request.args.get("as_of")}.items() if v}),
+        names=names,
         facet_titles=FACET_TITLES,
         facet_label=facet_label,
         sorts=[(s, SORT_NAMES[s]) for s in SORTS],
