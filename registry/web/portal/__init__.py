@@ -2,8 +2,7 @@
 
 Every write goes through the same services as the API (certificates.service.Register, the
 importer, bodies.service) with the signed-in user's e-mail as the event's actor.
-The reports page (public reports about the body's certificates) is added here once the
-reports module exists.
+Staff also see the public's reports about their body's certificates (`reports.py`).
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ def init_app(app: Flask) -> None:
     manager.session_protection = "basic"
     manager.user_loader(load_user)
     manager.unauthorized_handler(_to_login)
-    from registry.web.portal import account, admin, auth, certificates, uploads  # noqa: F401  (routes)
+    from registry.web.portal import account, admin, auth, certificates, reports, uploads  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
 
