@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, TEXT, Schema
 
 from registry.search.analyzer import cjk_analyzer, latin_analyzer
 from registry.search.interfaces import FACETS, Row
@@ -16,14 +16,14 @@ __all__ = ["FACETS", "SCHEMA_VERSION", "Row", "build_schema", "document"]
 
 # Bump whenever the schema or the analysis changes: a generation built by another version
 # reads as having no state, so the follower rebuilds it (see IndexStore.read_state).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def build_schema() -> Schema:
     """The index schema.
 
-    Postings find candidates; the stored normalised texts let the backend check a long run
-    exactly; columns hold what sorting and facet counting read for every match.
+    Postings find candidates; the normalised Chinese name and scope, kept as columns, let the
+    backend check a long run exactly; other columns hold what sorting and facet counting read.
     """
     return Schema(
         number=ID(stored=True, unique=True, sortable=True),
@@ -33,7 +33,8 @@ def build_schema() -> Schema:
         scope_ng=TEXT(analyzer=cjk_analyzer(), phrase=False),
         name_en=TEXT(analyzer=latin_analyzer(), phrase=False),
         scope_en=TEXT(analyzer=latin_analyzer(), phrase=False),
-        texts=STORED,
+        name_text=COLUMN(VarBytesColumn()),
+        scope_text=COLUMN(VarBytesColumn()),
         scheme=ID(sortable=True),
         stars=ID(sortable=True),
         status=ID(sortable=True),
@@ -56,7 +57,8 @@ def document(row: Row, day: dt.date) -> dict[str, Any]:
         "scope_ng": t.scope_zh,
         "name_en": t.name_words,
         "scope_en": t.scope_words,
-        "texts": (t.name_zh, t.scope_zh, t.name_en, t.scope_en),
+        "name_text": t.name_zh.encode("utf-8"),
+        "scope_text": t.scope_zh.encode("utf-8"),
         **row.facet_values(day),
         "expires": row.expires.toordinal(),
         "name_len": len(t.name_zh),

@@ -28,7 +28,7 @@ from registry.search.text import EXACT_ID, EXACT_NAME, NAME, NUMBER_PREFIX, Text
 MAX_GRAMS = 4
 # Below this ratio of sizes, intersecting by binary search in the longer (sorted) list beats a set.
 _PROBE = 16
-_NAME, _SCOPE, _NAME_EN, _SCOPE_EN = range(4)
+_NAME, _SCOPE = "name_text", "scope_text"
 
 
 def _intersect(docs: set[int], ids: array | set[int]) -> set[int]:
@@ -49,7 +49,7 @@ class _Segment:
     def ids(self, fieldname: str, text: str) -> array:
         return segments.postings(self.reader, fieldname, text, self.budget)
 
-    def run(self, run: str, fieldname: str, which: int) -> set[int]:
+    def run(self, run: str, fieldname: str, which: str) -> set[int]:
         """Documents whose text (name or scope) contains the Chinese run."""
         if len(run) <= 2:
             return set(self.ids(fieldname, run))
@@ -60,8 +60,8 @@ class _Segment:
             docs = set(ids) if docs is None else _intersect(docs, ids)
             if not docs:
                 return set()
-        stored = self.reader.stored_fields
-        return {d for d in docs or () if run in stored(d)["texts"][which]}
+        text = segments.texts(self.reader, which)
+        return {d for d in docs or () if run in text[d]}
 
     def word(self, word: str, fieldname: str) -> set[int]:
         """Documents with a word in the field that begins with `word`."""
