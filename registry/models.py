@@ -6,6 +6,8 @@ from registry.certificates.models import Certificate, CertificateEvent, ChainHea
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
+from registry.verification.models import StoredReceipt
+from registry.watches.models import Delivery, Watch, WatchTarget
 
 __all__ = [
     "ApiKey",
@@ -17,4 +19,8 @@ __all__ = [
     "Organisation",
     "Scheme",
     "SigningKey",
+    "StoredReceipt",
+    "Delivery",
+    "Watch",
+    "WatchTarget",
 ]

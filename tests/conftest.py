@@ -28,6 +28,10 @@ from registry.schemes.service import load_schemes, read_scheme_file
 
 BASE_URL = "https://registry.example.cn"
 TABLES_IN_DELETE_ORDER = [
+    "webhook_deliveries",
+    "watch_targets",
+    "watches",
+    "receipts",
     "idempotent_requests",
     "certificate_events",
     "certificates",

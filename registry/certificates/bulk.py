@@ -18,6 +18,7 @@ from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.schemas import CertificateIn
 from registry.db import utcnow
 from registry.organisations.models import Organisation
+from registry.organisations.names import name_key
 from registry.schemes.models import Scheme
 
 if TYPE_CHECKING:
@@ -59,12 +60,15 @@ def write_bulk(register: Register, body: CertificationBody, items: list[tuple[Ce
                 h.region,
                 h.business_type,
             )
+            known.name_key, known.name_en_key = name_key(h.name_zh), name_key(h.name_en)
             holder_ids[h.credit_code] = known.id
         else:
             new_holders[h.credit_code] = {
                 "credit_code": h.credit_code,
                 "name_zh": h.name_zh,
                 "name_en": h.name_en,
+                "name_key": name_key(h.name_zh),
+                "name_en_key": name_key(h.name_en),
                 "region": h.region,
                 "business_type": h.business_type,
             }

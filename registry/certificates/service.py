@@ -34,6 +34,7 @@ from registry.certificates.validation import (
 from registry.db import utcnow
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from registry.organisations.models import Organisation
+from registry.organisations.names import name_key
 from registry.schemes.models import Scheme
 
 
@@ -359,6 +360,7 @@ class Register:
             holder = Organisation(credit_code=h.credit_code)
             self.session.add(holder)
         holder.name_zh, holder.name_en = h.name_zh, h.name_en
+        holder.name_key, holder.name_en_key = name_key(h.name_zh), name_key(h.name_en)
         holder.region, holder.business_type = h.region, h.business_type
         self._holders[h.credit_code] = holder
         return holder

@@ -1,7 +1,10 @@
 """The verification core: one input (mark token, scanned URL or number) in, one verdict out.
 
 Precedence (CONTRACT.md): a token whose signature fails, or whose key is unknown or revoked,
-is `forged` whatever the register says; otherwise the register's state decides.
+is `forged` whatever the register says; otherwise the register's state decides. Only a
+token-shaped input can be `forged`: anything else the register does not know is `not_found`.
+Inputs are first understood by registry.verification.inputs (number, token, URL, credit
+code, organisation name); credit codes and names are answered by registry.verification.holders.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from sqlalchemy.orm import Session
 
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.service import find_certificate, state_as_of, verdict_of
-from registry.certificates.validation import NUMBER_RE, today
-from registry.signing.offline import parse_mark_input
+from registry.certificates.validation import today
+from registry.organisations.models import Organisation
+from registry.schemes.models import Scheme
 from registry.signing.service import PublicKeyCache
 from registry.signing.token import DecodedToken, TokenFormatError, decode_token, normalise_origin, verify_signature
+from registry.verification import holders
+from registry.verification.inputs import MAX_INPUT_CHARS, Input, classify
 
 VERDICTS = ("valid", "suspended", "revoked", "withdrawn", "expired", "not_found", "forged")
-MAX_INPUT_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,17 @@ class Verification:
     signature: str = "none"  # "valid" | "invalid" | "none"
     mark_current: bool | None = None
     changes: list[Change] = field(default_factory=list)
-    certificate: Certificate | None = None
+    certificate: Any = None
     state: dict[str, Any] | None = None
     last_change: CertificateEvent | None = None
     kid: str | None = None
     mark: DecodedToken | None = None
+    input_kind: str = "number"
+    holder: dict[str, str] | None = None
+    # For a credit code or a name: every holder it names and all their certificates.
+    holders: list[dict[str, str]] | None = None
+    certificates: list[dict[str, Any]] | None = None
+    scheme: str | None = None
 
     @property
     def star_level(self) -> int | None:
@@ -60,20 +71,32 @@ class Verification:
     def status(self) -> str | None:
         return None if self.state is None else self.state["status"]
 
+    @property
+    def expires(self) -> str | None:
+        return None if self.state is None else self.state["expires"]
+
     def to_dict(self) -> dict[str, Any]:
         """The result as the API, CSV and receipts show it."""
-        return {
+        out = {
             "input": self.input,
+            "input_kind": self.input_kind,
             "verdict": self.verdict,
             "reason": self.reason_en,
             "reason_zh": self.reason_zh,
             "number": self.number,
+            "holder": self.holder,
             "star_level": self.star_level,
             "status": self.status,
+            "scheme": self.scheme,
+            "expires": self.expires,
             "signature": self.signature,
             "mark_current": self.mark_current,
             "changes": [{"field": c.field, "on_mark": c.on_mark, "in_register": c.in_register} for c in self.changes],
         }
+        if self.certificates is not None:
+            out["holders"] = self.holders
+            out["certificates"] = self.certificates
+        return out
 
 
 def _forged(text: str, en: str, zh: str, **kw: Any) -> Verification:
@@ -82,9 +105,24 @@ def _forged(text: str, en: str, zh: str, **kw: Any) -> Verification:
 
 @cache
 def _verdict_rows() -> Select[Any]:
-    """One statement, built once: the columns a verdict needs, for a list of numbers."""
-    columns = (Certificate.id, Certificate.number, Certificate.status, Certificate.star_level, Certificate.expires)
-    return select(*columns).where(Certificate.number.in_(bindparam("numbers", expanding=True)))
+    """One statement, built once: the columns a verdict and its holder need, for a list of numbers."""
+    columns = (
+        Certificate.id,
+        Certificate.number,
+        Certificate.status,
+        Certificate.star_level,
+        Certificate.expires,
+        Organisation.name_zh,
+        Organisation.name_en,
+        Organisation.credit_code,
+        Scheme.code.label("scheme"),
+    )
+    return (
+        select(*columns)
+        .join(Organisation, Organisation.id == Certificate.holder_id)
+        .join(Scheme, Scheme.id == Certificate.scheme_id)
+        .where(Certificate.number.in_(bindparam("numbers", expanding=True)))
+    )
 
 
 class Verifier:
@@ -92,7 +130,7 @@ class Verifier:
 
     def __init__(self, session: Session, origin: str, keys: PublicKeyCache, *, detail: bool = False) -> None:
         self.detail = detail
-        self._known: dict[str, Certificate | None] = {}
+        self._known: dict[str, Any] = {}
         # Tokens verify_many already decoded to find their numbers; verify_token reuses them.
         self._decoded: dict[str, DecodedToken] = {}
         self.session = session
@@ -101,52 +139,62 @@ class Verifier:
 
     def verify_many(self, texts: list[str], as_of: dt.date | None = None) -> list[Verification]:
         """Verdicts for many inputs, in order, reading every certificate they name in one query."""
+        understood = [classify(text) for text in texts]
         numbers = set()
-        for text in texts:
-            parsed = parse_mark_input(text) if isinstance(text, str) and len(text) <= MAX_INPUT_CHARS else None
-            if parsed is None:
-                continue
-            if parsed.token is not None:
+        for item in understood:
+            if item.kind in ("token", "url"):
                 try:
-                    decoded = decode_token(parsed.token)
-                    self._decoded[parsed.token] = decoded
+                    decoded = decode_token(item.value)
+                    self._decoded[item.value] = decoded
                     numbers.add(decoded.claims.number)
                 except TokenFormatError:
                     continue
-            elif parsed.number and NUMBER_RE.match(parsed.number):
-                numbers.add(parsed.number)
+            elif item.kind == "number":
+                numbers.add(item.value)
         if numbers:
             # Just the columns a verdict needs: loading whole certificates with their holder, scheme
             # and body took most of a single-item verification's time.
             rows = self.session.connection().execute(_verdict_rows(), {"numbers": list(numbers)}).all()
             found = {row.number: row for row in rows}
-            self._known = {n: found.get(n) for n in numbers}  # type: ignore[misc]
-        return [self.verify(text, as_of) for text in texts]
+            self._known = {n: found.get(n) for n in numbers}
+        return [self._verify(item, as_of) for item in understood]
 
-    def _find(self, number: str) -> Certificate | None:
+    def _find(self, number: str) -> Any:
+        """A prefetched row (verify_many), else the whole certificate (pages show every field)."""
         if number in self._known:
             return self._known[number]
         return find_certificate(self.session, number)
 
     def verify(self, text: str, as_of: dt.date | None = None) -> Verification:
         """The verdict for one input; never raises for any input text."""
-        text = text if isinstance(text, str) else str(text)
-        if len(text) > MAX_INPUT_CHARS:
-            return _forged(
-                text[:80], "input too long to be a mark or certificate number", "输入过长，不是有效的标志或证书编号"
-            )
-        parsed = parse_mark_input(text)
-        if parsed.token is not None:
-            return self.verify_token(text, parsed.token, as_of)
-        number = parsed.number or ""
-        if not NUMBER_RE.match(number):
-            return _forged(
-                text,
-                "neither a certificate number nor a registry mark",
-                "既不是证书编号，也不是本登记簿签发的标志",
-                signature="none",
-            )
-        return self._from_register(text, number, as_of, Verification(text, "", "", "", number=number))
+        return self._verify(classify(text), as_of)
+
+    def _verify(self, item: Input, as_of: dt.date | None) -> Verification:
+        text = item.text if len(item.text) <= MAX_INPUT_CHARS else item.text[:80]
+        if item.kind in ("token", "url"):
+            result = self.verify_token(text, item.value, as_of)
+            result.input_kind = item.kind
+            return result
+        if item.kind == "number":
+            return self._from_register(text, item.value, as_of, Verification(text, "", "", "", number=item.value))
+        if item.kind in ("credit_code", "name"):
+            return self._holder_result(item, as_of)
+        return Verification(
+            text,
+            "not_found",
+            f"not understood: {item.note_en}",
+            f"无法识别：{item.note_zh}",
+            input_kind="unknown",
+        )
+
+    def _holder_result(self, item: Input, as_of: dt.date | None) -> Verification:
+        found = holders.match(self.session, item.kind, item.value, as_of or today(), as_of)
+        en, zh = holders.reasons(item.kind, item.value, found)
+        result = Verification(item.text, found.best, en, zh, input_kind=item.kind)
+        result.holders = [holders.holder_json(h) for h in found.holders]
+        result.holder = result.holders[0] if len(found.holders) == 1 else None
+        result.certificates = found.certificates
+        return result
 
     def verify_token(self, text: str, token: str, as_of: dt.date | None) -> Verification:
         try:
@@ -194,6 +242,10 @@ class Verifier:
             return result
         day = as_of or today()
         result.certificate = cert
+        if isinstance(cert, Certificate):
+            result.holder, result.scheme = holders.holder_json(cert.holder), cert.scheme.code
+        else:
+            result.holder, result.scheme = holders.holder_json(cert), cert.scheme
         if as_of is None:
             state: dict[str, Any] | None = {
                 "status": cert.status,
