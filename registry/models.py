@@ -15,12 +15,12 @@ __all__ = [
     "CertificateEvent",
     "CertificationBody",
     "ChainHead",
+    "Delivery",
     "IdempotentRequest",
     "Organisation",
     "Scheme",
     "SigningKey",
     "StoredReceipt",
-    "Delivery",
     "Watch",
     "WatchTarget",
 ]

@@ -91,9 +91,32 @@ class SearchOut(BaseModel):
     facets: dict[str, Any]
 
 
+class ResultHolder(BaseModel):
+    name_zh: str
+    name_en: str
+    credit_code: str
+
+
+class HolderCertificate(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    number: str
+    verdict: str
+    star_level: int
+    scheme: str
+    expires: str
+    holder_credit_code: str
+
+
 class VerifyResult(BaseModel):
     model_config = ConfigDict(extra="allow")
     input: str
+    input_kind: str = Field(json_schema_extra={"enum": ["number", "token", "url", "credit_code", "name", "unknown"]})
+    holder: ResultHolder | None
+    scheme: str | None
+    expires: str | None
+    # Only for a credit code or a name: every holder it names, and all their certificates.
+    holders: list[ResultHolder] | None = None
+    certificates: list[HolderCertificate] | None = None
     verdict: str = Field(
         json_schema_extra={"enum": ["valid", "suspended", "revoked", "withdrawn", "expired", "not_found", "forged"]}
     )
@@ -112,6 +135,8 @@ class VerifyOut(BaseModel):
     as_of: str | None
     results: list[VerifyResult]
     receipt: str
+    receipt_id: str
+    receipt_url: str
 
 
 class ReceiptCheckOut(BaseModel):
@@ -387,7 +412,8 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
             "/api/v1/verify": {
                 "post": {
                     "operationId": "verify",
-                    "summary": "Check up to 1,000 numbers, tokens or scanned URLs; answers with a signed receipt",
+                    "summary": "Check up to 1,000 numbers, tokens, scanned URLs, credit codes or organisation names; "
+                    "answers with a signed receipt, stored and readable at receipt_url",
                     "requestBody": {"required": True, "content": _json("VerifyIn")},
                     "responses": _responses(
                         {"200": {"description": "One result per input, in order", "content": _json("VerifyOut")}},

@@ -5,6 +5,7 @@ See docs/token-format.md, "Verification receipts".
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +22,26 @@ def _b64json(value: Any) -> str:
     return b64url_encode(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8"))
 
 
+def receipt_payload(origin: str, checked_at: str, as_of: str | None, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a receipt says: the one place its fields are chosen (add new fields here)."""
+    return {"iss": normalise_origin(origin), "checked_at": checked_at, "as_of": as_of, "results": results}
+
+
 def sign_receipt(signer: Signer, origin: str, checked_at: str, as_of: str | None, results: list[dict[str, Any]]) -> str:
     """A compact JWS over the registry origin, the time of the check, as_of and every result."""
+    return sign_payload(signer, receipt_payload(origin, checked_at, as_of, results))
+
+
+def sign_payload(signer: Signer, payload: dict[str, Any]) -> str:
+    """The compact JWS (EdDSA, `kid` in the header) over a receipt payload."""
     header = {"alg": "EdDSA", "kid": signer.kid, "typ": RECEIPT_TYPE}
-    payload = {"iss": normalise_origin(origin), "checked_at": checked_at, "as_of": as_of, "results": results}
     signing_input = f"{_b64json(header)}.{_b64json(payload)}"
     return f"{signing_input}.{b64url_encode(signer.sign(signing_input.encode('ascii')))}"
+
+
+def receipt_id(receipt: str) -> str:
+    """The id a receipt is stored and shown under: the SHA-256 of its compact text, in hex."""
+    return hashlib.sha256(receipt.strip().encode("ascii", errors="replace")).hexdigest()
 
 
 @dataclass

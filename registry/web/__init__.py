@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     from registry.web.verify_page import bp as verify_page_bp
 
     app.register_blueprint(verify_page_bp)
+    from registry.web.receipts import bp as receipts_bp
+
+    app.register_blueprint(receipts_bp)
     csrf = CSRFProtect(app)
     # The JSON API authenticates with bearer keys or needs none; cookies play no part there.
     for name in ("api_write", "api_verify"):

@@ -1,0 +1,62 @@
+"""Verify a list and sign a receipt over the answers; keep the receipt under its hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from registry.certificates.chain import format_time
+from registry.db import utcnow
+from registry.errors import RegistryError
+from registry.signing.service import cached_active_kid, load_signer
+from registry.verification import current_verifier
+from registry.verification.models import StoredReceipt
+from registry.verification.receipts import receipt_id, receipt_payload, sign_payload
+
+
+class NoSigningKey(RegistryError):
+    status = 503
+    title = "Service Unavailable"
+
+
+def receipt_url(rid: str) -> str:
+    """Where anyone can read and re-check a stored receipt."""
+    return f"{current_app.config['BASE_URL']}/r/{rid}"
+
+
+def verify_items(session: Session, items: list[str], as_of: dt.date | None) -> dict[str, Any]:
+    """Verify every input, sign a receipt over the results and store it (the caller commits).
+
+    Shared by the API and the /verify page.
+    """
+    kid = cached_active_kid(session)
+    if kid is None:
+        raise NoSigningKey("the registry has no signing key for receipts", "登记簿没有可用于签发回执的密钥")
+    signer = load_signer(current_app.config["SETTINGS"], kid)
+    results = [r.to_dict() for r in current_verifier().verify_many(items, as_of)]
+    now = utcnow().replace(microsecond=0)
+    checked_at = format_time(now).replace(".000000Z", "Z")
+    as_of_text = as_of.isoformat() if as_of else None
+    receipt = sign_payload(signer, receipt_payload(current_app.config["BASE_URL"], checked_at, as_of_text, results))
+    rid = receipt_id(receipt)
+    if session.get(StoredReceipt, rid) is None:
+        session.add(StoredReceipt(id=rid, jws=receipt, kid=kid, checked_at=now))
+    return {
+        "checked_at": checked_at,
+        "as_of": as_of_text,
+        "results": results,
+        "receipt": receipt,
+        "receipt_id": rid,
+        "receipt_url": receipt_url(rid),
+    }
+
+
+def stored_receipt(session: Session, rid: str) -> StoredReceipt | None:
+    """A stored receipt by id (any case), or None."""
+    rid = rid.strip().lower()
+    if len(rid) != 64 or any(c not in "0123456789abcdef" for c in rid):
+        return None
+    return session.get(StoredReceipt, rid)
