@@ -37,6 +37,8 @@ class Settings:
     rate_limit_prefix: str = "registry"
     # Upper bound on a request body; write batches of 1,000 certificates fit well inside.
     max_content_length: int = 8 * 1024 * 1024
+    # Webhook hosts exempt from the public-address checks (plain http allowed): tests and intranets.
+    webhook_allow_hosts: tuple[str, ...] = ()
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -50,6 +52,7 @@ KNOWN_ENV = {
     "REGISTRY_REDIS_URL",
     "REGISTRY_MAX_CONTENT_LENGTH",
     "REGISTRY_RATE_LIMITS",
+    "REGISTRY_WEBHOOK_ALLOW_HOSTS",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -110,6 +113,17 @@ def _rate_limits(raw: str) -> tuple[bool, tuple[tuple[str, str], ...]]:
     return True, tuple(pairs)
 
 
+def _hosts(raw: str) -> tuple[str, ...]:
+    """REGISTRY_WEBHOOK_ALLOW_HOSTS: host names or IP literals separated by commas."""
+    hosts = []
+    for part in filter(None, (p.strip().lower() for p in raw.split(","))):
+        host = part.strip("[]")
+        if not host or any(c in host for c in "/@ ?#"):
+            raise ConfigError(f"REGISTRY_WEBHOOK_ALLOW_HOSTS={raw!r}: {part!r} is not a host name")
+        hosts.append(host)
+    return tuple(hosts)
+
+
 def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build settings from the environment (or `env`), then apply explicit overrides.
 
@@ -149,7 +163,12 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         limits = tuple(dict(overrides["rate_limits"] or {}).items())  # type: ignore[call-overload]
     if "rate_limits_enabled" in overrides:
         limits_enabled = bool(overrides["rate_limits_enabled"])
+    if "webhook_allow_hosts" in overrides:
+        allow_hosts = tuple(str(h).lower() for h in overrides["webhook_allow_hosts"] or ())  # type: ignore[attr-defined]
+    else:
+        allow_hosts = _hosts(env.get("REGISTRY_WEBHOOK_ALLOW_HOSTS", ""))
     return Settings(
+        webhook_allow_hosts=allow_hosts,
         data_dir=data_dir,
         database_url=database_url,
         base_url=base_url,

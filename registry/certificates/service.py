@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
@@ -31,7 +32,7 @@ from registry.certificates.validation import (
     score_out,
     today,
 )
-from registry.db import utcnow
+from registry.db import before_commit, utcnow
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from registry.organisations.models import Organisation
 from registry.organisations.names import name_key
@@ -578,6 +579,11 @@ class Register:
             if head is None:
                 raise RuntimeError("the register's chain head is missing: run `flask --app registry db upgrade`")
             self._head = head
+            # Subscribers that must commit with the events: the webhook outbox, for every event after here.
+            # (Imported here: the outbox reads certificates, so a module-level import would be circular.)
+            from registry.watches.outbox import fill_outbox
+
+            before_commit(self.session, "webhook-outbox", partial(fill_outbox, self.session, head.seq))
         return self._head
 
     def _record(

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
-    from registry.cli import audit, bodies, db, demo, index, keys, porting, schemes
+    from registry.cli import audit, bodies, db, demo, index, keys, porting, schemes, worker
 
     app.cli.add_command(db.group)
     app.cli.add_command(schemes.group)
@@ -20,3 +20,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(index.group)
     app.cli.add_command(keys.verify_token_command)
     app.cli.add_command(keys.verify_receipt_command)
+    app.cli.add_command(worker.worker_command)

@@ -26,9 +26,12 @@ def init_app(app: Flask) -> None:
     from registry.web.receipts import bp as receipts_bp
 
     app.register_blueprint(receipts_bp)
+    from registry.web.feeds import bp as feeds_bp
+
+    app.register_blueprint(feeds_bp)
     csrf = CSRFProtect(app)
     # The JSON API authenticates with bearer keys or needs none; cookies play no part there.
-    for name in ("api_write", "api_verify"):
+    for name in ("api_write", "api_verify", "api_watches"):
         blueprint = app.blueprints.get(name)
         if blueprint is not None:
             csrf.exempt(blueprint)

@@ -23,7 +23,7 @@ def holder(code_seed: int, name: str = NAME) -> dict:
     return {
         "name_zh": name,
         "name_en": "Beijing Yonglian Supermarket Co., Ltd.",
-        "credit_code": credit_code(Random(code_seed), "110105"),
+        "credit_code": credit_code(Random(900_000 + code_seed), "110105"),
     }
 
 
