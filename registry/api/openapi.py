@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from registry.certificates.schemas import CertificateIn, EventIn
 from registry.verification.schemas import ReceiptCheckIn, VerifyIn
+from registry.watches.schemas import WatchIn
 
 bp = Blueprint("api_openapi", __name__)
 
@@ -139,6 +140,25 @@ class VerifyOut(BaseModel):
     receipt_url: str
 
 
+class WatchCreated(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    secret: str = Field(description="whsec_...: signs every webhook (Standard Webhooks) and manages the watch")
+    feed_url: str
+    url: str
+
+
+class WatchOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    url: str
+    status: str = Field(json_schema_extra={"enum": ["active", "disabled"]})
+    disabled_reason: str
+    feed_url: str
+    numbers: list[str]
+    credit_codes: list[str]
+
+
 class ReceiptCheckOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     valid: bool
@@ -169,6 +189,9 @@ MODELS: list[type[BaseModel]] = [
     SearchOut,
     VerifyOut,
     ReceiptCheckOut,
+    WatchIn,
+    WatchCreated,
+    WatchOut,
     Problem,
 ]
 
@@ -425,6 +448,40 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                     ),
                 }
             },
+            "/api/v1/watches": {
+                "post": {
+                    "operationId": "createWatch",
+                    "summary": "Follow certificates and holders: signed webhooks to `url` and an Atom feed",
+                    "requestBody": {"required": True, "content": _json("WatchIn")},
+                    "responses": _responses(
+                        {"201": {"description": "The new watch and its secret", "content": _json("WatchCreated")}},
+                        ("400", "Malformed JSON"),
+                        ("415", "Not JSON"),
+                        ("422", "Validation failed, or a refused callback URL"),
+                    ),
+                }
+            },
+            "/api/v1/watches/{watch_id}": {
+                "parameters": [{"name": "watch_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {
+                    "operationId": "getWatch",
+                    "security": [{"watchSecret": []}],
+                    "responses": _responses(
+                        {"200": {"description": "The watch", "content": _json("WatchOut")}},
+                        ("401", "Missing or wrong secret"),
+                        ("404", "No such watch"),
+                    ),
+                },
+                "delete": {
+                    "operationId": "deleteWatch",
+                    "security": [{"watchSecret": []}],
+                    "responses": _responses(
+                        {"204": {"description": "Deleted"}},
+                        ("401", "Missing or wrong secret"),
+                        ("404", "No such watch"),
+                    ),
+                },
+            },
             "/api/v1/receipts/verify": {
                 "post": {
                     "operationId": "verifyReceipt",
@@ -445,7 +502,12 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                     "type": "http",
                     "scheme": "bearer",
                     "description": "A certification body's API key (flask --app registry bodies issue-key)",
-                }
+                },
+                "watchSecret": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The secret (whsec_...) returned when the watch was created",
+                },
             },
         },
     }

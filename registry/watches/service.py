@@ -5,66 +5,50 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
 
+from pydantic import ValidationError as PydanticError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from registry.certificates.schemas import field_errors
 from registry.certificates.validation import NUMBER_RE
 from registry.errors import FieldError, NotFound, Unauthorized, ValidationError
 from registry.organisations.validation import credit_code_problem
 from registry.watches.models import Delivery, Watch, WatchTarget
+from registry.watches.schemas import MAX_TARGETS, WatchIn
 from registry.watches.signatures import new_secret
 from registry.watches.ssrf import RefusedURL, check_callback_url
-
-MAX_TARGETS = 1000
-
-
-@dataclass(frozen=True)
-class WatchIn:
-    url: str
-    numbers: tuple[str, ...]
-    credit_codes: tuple[str, ...]
 
 
 def parse_watch(data: object) -> WatchIn:
     """The JSON body of POST /api/v1/watches, checked; every problem named by field."""
-    if not isinstance(data, dict):
-        raise ValidationError([FieldError("body", "must be a JSON object", "应为 JSON 对象")])
+    try:
+        raw = WatchIn.model_validate(data)
+    except PydanticError as exc:
+        raise ValidationError(field_errors(exc)) from None
+    numbers = list(dict.fromkeys("".join(v.split()).upper() for v in raw.numbers))
+    codes = list(dict.fromkeys("".join(v.split()).upper() for v in raw.credit_codes))
     errors: list[FieldError] = []
-    unknown = sorted(set(data) - {"url", "numbers", "credit_codes"})
-    errors += [FieldError(k, "unknown field", "未知字段") for k in unknown]
-    url = data.get("url")
-    if not isinstance(url, str) or not url.strip():
-        errors.append(FieldError("url", "is required: the https URL to call", "必填：接收通知的 https 地址"))
-    lists: dict[str, list[str]] = {}
-    for name in ("numbers", "credit_codes"):
-        value = data.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            errors.append(FieldError(name, "must be a list of strings", "应为字符串列表"))
-            value = []
-        lists[name] = list(dict.fromkeys("".join(v.split()).upper() for v in value))
-    total = len(lists["numbers"]) + len(lists["credit_codes"])
-    if total == 0 and not errors:
+    if not numbers and not codes:
         errors.append(
             FieldError("numbers", "watch at least one number or credit code", "至少关注一个证书编号或信用代码")
         )
-    if total > MAX_TARGETS:
+    if len(numbers) + len(codes) > MAX_TARGETS:
         errors.append(
             FieldError(
                 "numbers", f"at most {MAX_TARGETS} numbers and credit codes", f"最多 {MAX_TARGETS} 个编号和信用代码"
             )
         )
-    for i, number in enumerate(lists["numbers"]):
+    for i, number in enumerate(numbers):
         if not NUMBER_RE.match(number):
             errors.append(FieldError(f"numbers[{i}]", "is not a certificate number", "不是证书编号"))
-    for i, code in enumerate(lists["credit_codes"]):
+    for i, code in enumerate(codes):
         problem = credit_code_problem(code)
         if problem:
             errors.append(FieldError(f"credit_codes[{i}]", problem[0], problem[1]))
     if errors:
         raise ValidationError(errors)
-    return WatchIn(str(url).strip(), tuple(lists["numbers"]), tuple(lists["credit_codes"]))
+    return WatchIn(url=raw.url.strip(), numbers=numbers, credit_codes=codes)
 
 
 def create_watch(session: Session, data: WatchIn, allow_hosts: Collection[str]) -> Watch:
