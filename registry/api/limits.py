@@ -27,6 +27,14 @@ ENDPOINTS = {
     "api_write.issue": "write",
     "api_write.post_event": "write",
     "scan.landing": "scan",
+    "api_watches.create": "write",
+    "api_watches.show": "read",
+    "api_watches.delete": "write",
+    "feeds.changes": "read",
+    "feeds.watch_feed": "read",
+    "receipts.show": "read",
+    "receipts.pdf": "receipt",
+    "receipts.check": "receipt",
 }
 
 

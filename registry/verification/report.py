@@ -66,6 +66,12 @@ def _holder(r: dict[str, Any]) -> str:
     return "\n".join(f"{h['name_zh']} {h['credit_code']}" for h in r.get("holders") or [])
 
 
+def _stars(r: dict[str, Any]) -> str:
+    """The result's star level; for a holder, that of its best certificate (listed first)."""
+    level = r.get("star_level") or (r["certificates"][0]["star_level"] if r.get("certificates") else None)
+    return f"{level}★" if level else ""
+
+
 def _certificate(r: dict[str, Any]) -> str:
     if r.get("certificates") is not None:
         lines = []
@@ -135,7 +141,7 @@ def render_pdf(facts: ReportFacts, payload: dict[str, Any]) -> bytes:
         colWidths=[144 * mm, 36 * mm],
         style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
     )
-    header = ["#", "输入 Input", "结论 Verdict", "星级 Stars", "持证组织 Holder", "证书 Certificate"]
+    header = ["#", "输入 Input", "结论 Verdict", "星级 Stars", "获证组织 Holder", "证书 Certificate"]
     rows: list[list[Any]] = [[para(h, cell) for h in header]]
     for i, r in enumerate(payload.get("results") or [], start=1):
         rows.append(
@@ -143,12 +149,12 @@ def render_pdf(facts: ReportFacts, payload: dict[str, Any]) -> bytes:
                 para(str(i), cell),
                 para(str(r.get("input", ""))[:120], cell),
                 para(VERDICT_BILINGUAL.get(r.get("verdict", ""), str(r.get("verdict"))), cell),
-                para(f"{r['star_level']}★" if r.get("star_level") else "", cell),
+                para(_stars(r), cell),
                 para(_holder(r), cell),
                 para(_certificate(r), cell),
             ]
         )
-    table = Table(rows, colWidths=[8 * mm, 38 * mm, 24 * mm, 13 * mm, 46 * mm, 51 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[8 * mm, 36 * mm, 24 * mm, 15 * mm, 46 * mm, 51 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

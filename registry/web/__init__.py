@@ -26,6 +26,14 @@ def init_app(app: Flask) -> None:
     from registry.web.receipts import bp as receipts_bp
 
     app.register_blueprint(receipts_bp)
+    from registry.web.watch_page import bp as watch_page_bp
+    from registry.web.watch_page import watch_targets
+
+    app.register_blueprint(watch_page_bp)
+    app.jinja_env.globals["watch_targets"] = watch_targets
+    from registry.web.results_csv import beijing_time
+
+    app.jinja_env.filters["beijing_time"] = beijing_time
     from registry.web.feeds import bp as feeds_bp
 
     app.register_blueprint(feeds_bp)
