@@ -22,6 +22,8 @@ from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 from registry.watches.models import Delivery, Watch, WatchTarget
 
+CHUNK = 1000
+
 # The changes a watch hears about, and the webhook event type each one is sent as.
 EVENT_TYPES = {
     "issue": "certificate.issued",
@@ -66,40 +68,58 @@ def any_active_watch(session: Session) -> bool:
     return bool(session.scalar(select(exists().where(Watch.status == "active"))))
 
 
+def watchers(session: Session, numbers: set[str], codes: set[str]) -> dict[tuple[str, str], list[str]]:
+    """Active watches by what they follow: {("number" | "credit_code", value): [watch ids]}."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for kind, values in (("number", sorted(numbers)), ("credit_code", sorted(codes))):
+        for start in range(0, len(values), CHUNK):
+            rows = session.execute(
+                select(WatchTarget.value, WatchTarget.watch_id)
+                .join(Watch, and_(Watch.id == WatchTarget.watch_id, Watch.status == "active"))
+                .where(WatchTarget.kind == kind, WatchTarget.value.in_(values[start : start + CHUNK]))
+            )
+            for value, watch_id in rows:
+                found.setdefault((kind, value), []).append(watch_id)
+    return found
+
+
 def fill_outbox(session: Session, after_seq: int) -> int:
-    """Queue one message per (new event, active watch that follows its certificate or holder)."""
+    """Queue one message per (new event, active watch that follows its certificate or holder).
+
+    Driven from the unit of work's own events (seq > after_seq, by primary key), then one indexed
+    lookup of the watch targets they name: a join driven from the targets took 300 ms on
+    PostgreSQL with 1,000 watches.
+    """
     if not any_active_watch(session):
         return 0
-    columns = (
-        CertificateEvent.seq,
-        CertificateEvent.type,
-        CertificateEvent.effective,
-        CertificateEvent.reason,
-        CertificateEvent.state,
-        Certificate.number,
-        Organisation.name_zh,
-        Organisation.name_en,
-        Organisation.credit_code,
-        WatchTarget.watch_id,
-    )
-    matched: dict[tuple[int, str], Any] = {}
-    for target_kind, column in (("number", Certificate.number), ("credit_code", Organisation.credit_code)):
-        query = (
-            select(*columns)
-            .join(Certificate, Certificate.id == CertificateEvent.certificate_id)
-            .join(Organisation, Organisation.id == Certificate.holder_id)
-            .join(WatchTarget, _watching(target_kind, column))
-            .join(Watch, and_(Watch.id == WatchTarget.watch_id, Watch.status == "active"))
-            .where(CertificateEvent.seq > after_seq, CertificateEvent.type.in_(list(EVENT_TYPES)))
+    events = session.execute(
+        select(
+            CertificateEvent.seq,
+            CertificateEvent.type,
+            CertificateEvent.effective,
+            CertificateEvent.reason,
+            CertificateEvent.state,
+            Certificate.number,
+            Organisation.name_zh,
+            Organisation.name_en,
+            Organisation.credit_code,
         )
-        for row in session.execute(query):
-            matched.setdefault((row.seq, row.watch_id), row)
+        .join(Certificate, Certificate.id == CertificateEvent.certificate_id)
+        .join(Organisation, Organisation.id == Certificate.holder_id)
+        .where(CertificateEvent.seq > after_seq, CertificateEvent.type.in_(list(EVENT_TYPES)))
+        .order_by(CertificateEvent.seq)
+    ).all()
+    if not events:
+        return 0
+    watching = watchers(session, {e.number for e in events}, {e.credit_code for e in events})
     rows = []
-    for (seq, watch_id), row in sorted(matched.items()):
-        message = event_message(
-            row.type, row.number, row.state, row, seq=seq, effective=row.effective.isoformat(), reason=row.reason
-        )
-        rows.append(_delivery(f"msg_{seq}_{watch_id}", watch_id, message))
+    for e in events:
+        ids = watching.get(("number", e.number), []) + watching.get(("credit_code", e.credit_code), [])
+        for watch_id in dict.fromkeys(ids):
+            message = event_message(
+                e.type, e.number, e.state, e, seq=e.seq, effective=e.effective.isoformat(), reason=e.reason
+            )
+            rows.append(_delivery(f"msg_{e.seq}_{watch_id}", watch_id, message))
     if rows:
         session.execute(insert(Delivery), rows)
     return len(rows)

@@ -49,6 +49,8 @@ class WorkerSettings:
     # ... until this long after the change; then the message is given up ("dead").
     give_up_after: float = 3 * 24 * 3600.0
     poll: float = 1.0
+    # Outcomes recorded per commit (at most 0.2 s apart).
+    record_every: int = 20
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,15 @@ class Worker:
     def claim(self, session: Session) -> list[Job]:
         now = utcnow()
         rows = session.execute(
-            select(Delivery, Watch.url, Watch.secret)
+            select(
+                Delivery.id,
+                Delivery.watch_id,
+                Watch.url,
+                Watch.secret,
+                Delivery.payload,
+                Delivery.attempts,
+                Delivery.created_at,
+            )
             .join(Watch, Watch.id == Delivery.watch_id)
             .where(
                 Delivery.state == "pending",
@@ -92,7 +102,7 @@ class Worker:
             .limit(self.settings.batch)
             .with_for_update(skip_locked=True, of=Delivery)
         ).all()
-        jobs = [Job(d.id, d.watch_id, url, secret, d.payload, d.attempts, d.created_at) for d, url, secret in rows]
+        jobs = [Job(*row) for row in rows]
         if jobs:
             until = now + dt.timedelta(seconds=self.settings.lease)
             session.execute(update(Delivery).where(Delivery.id.in_([j.id for j in jobs])).values(locked_until=until))
@@ -103,28 +113,47 @@ class Worker:
         body = json.dumps(job.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return self.sender.post(job.url, headers(job.secret, job.id, int(time.time()), body), body)
 
-    def record(self, session: Session, job: Job, answer: Response) -> str:
-        """Store one attempt's outcome; returns the message's new state."""
+    def record(self, session: Session, outcomes: list[tuple[Job, Response]]) -> None:
+        """Store attempts' outcomes in the session (the caller commits): successes in one statement."""
         now = utcnow()
-        values: dict[str, Any] = {"attempts": job.attempts + 1, "last_status": answer.status, "locked_until": None}
-        if answer.status is not None and 200 <= answer.status < 300:
-            values.update(state="delivered", delivered_at=now, last_error="")
-        elif answer.status == 410:
-            values.update(state="cancelled", last_error="410 Gone: the receiver asked to stop")
-        else:
-            wait = retry_delay(job.attempts + 1, self.settings.retry_base)
-            next_at = now + dt.timedelta(seconds=wait)
-            gave_up = next_at > job.created_at + dt.timedelta(seconds=self.settings.give_up_after)
-            values.update(
-                state="dead" if gave_up else "pending",
-                next_attempt_at=next_at,
-                last_error=answer.error or f"HTTP {answer.status}",
+        ok = [job.id for job, answer in outcomes if answer.status is not None and 200 <= answer.status < 300]
+        if ok:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ok), Delivery.state == "pending")
+                .values(
+                    state="delivered",
+                    delivered_at=now,
+                    attempts=Delivery.attempts + 1,
+                    last_status=200,
+                    last_error="",
+                    locked_until=None,
+                )
+                .execution_options(synchronize_session=False)
             )
-        session.execute(update(Delivery).where(Delivery.id == job.id, Delivery.state == "pending").values(**values))
-        if answer.status == 410:
-            disable_watch(session, job.watch_id, "the receiver answered 410 Gone")
-        session.commit()
-        return str(values["state"])
+        for job, answer in outcomes:
+            if answer.status is not None and 200 <= answer.status < 300:
+                continue
+            values: dict[str, Any] = {"attempts": job.attempts + 1, "last_status": answer.status, "locked_until": None}
+            if answer.status == 410:
+                values.update(state="cancelled", last_error="410 Gone: the receiver asked to stop")
+            else:
+                wait = retry_delay(job.attempts + 1, self.settings.retry_base)
+                next_at = now + dt.timedelta(seconds=wait)
+                gave_up = next_at > job.created_at + dt.timedelta(seconds=self.settings.give_up_after)
+                values.update(
+                    state="dead" if gave_up else "pending",
+                    next_attempt_at=next_at,
+                    last_error=answer.error or f"HTTP {answer.status}",
+                )
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id == job.id, Delivery.state == "pending")
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if answer.status == 410:
+                disable_watch(session, job.watch_id, "the receiver answered 410 Gone")
 
     def run_once(self) -> int:
         """Claim due messages and deliver them; returns how many were attempted."""
@@ -134,7 +163,10 @@ class Worker:
             if not jobs:
                 return 0
             futures = {self.pool.submit(self.send, job): job for job in jobs}
-            # Each outcome is committed as soon as it is known, so a crash loses at most those in flight.
+            # Outcomes are committed in small groups as they come in (a commit per message cost
+            # 30 ms each on PostgreSQL here): a crash re-sends at most one group, never a recorded one.
+            unsaved: list[tuple[Job, Response]] = []
+            saved_at = time.monotonic()
             for future in as_completed(futures):
                 job = futures[future]
                 try:
@@ -142,8 +174,17 @@ class Worker:
                 except Exception as exc:  # a bug in sending must not stop the worker
                     log.exception("delivery %s failed", job.id)
                     answer = Response(None, f"internal error: {type(exc).__name__}")
-                state = self.record(session, job, answer)
-                log.info("webhook %s -> %s (%s)", job.id, answer.status or answer.error, state)
+                log.debug("webhook %s -> %s", job.id, answer.status or answer.error)
+                unsaved.append((job, answer))
+                if len(unsaved) >= self.settings.record_every or time.monotonic() - saved_at > 0.2:
+                    self.record(session, unsaved)
+                    session.commit()
+                    unsaved, saved_at = [], time.monotonic()
+            if unsaved:
+                self.record(session, unsaved)
+                session.commit()
+            failed = sum(1 for f in futures if f.exception() or not 200 <= (f.result().status or 0) < 300)
+            log.info("delivered %s of %s webhooks", len(jobs) - failed, len(jobs))
             return len(jobs)
 
     def daily_jobs(self, session: Session) -> None:
