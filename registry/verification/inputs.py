@@ -41,8 +41,9 @@ _NAME_LABEL = re.compile(
 )
 _PLAIN = re.compile(r"[A-Za-z0-9/-]{4,40}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# Zero-width and other invisible characters copied along with text from web pages and PDFs.
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+# Zero-width and other invisible characters copied along with text from web pages and PDFs, and
+# control characters (a NUL cannot even be stored in PostgreSQL text).
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)

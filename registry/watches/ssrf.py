@@ -55,7 +55,7 @@ def resolve(host: str, port: int) -> list[str]:
     """Every address `host` resolves to (an IP literal resolves to itself)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+    except (socket.gaierror, UnicodeError, ValueError):
         raise RefusedURL(f"the host {host} does not resolve", f"主机 {host} 无法解析") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 

@@ -43,6 +43,8 @@ def test_create_read_and_delete_with_the_secret(client, allow_local):
         {"url": "ftp://example.com/x", "numbers": ["HAC-1"]},
         {"url": "https://example.com/hook", "numbers": "HAC-1"},
         {"url": "https://example.com/hook", "numbers": ["HAC-1"], "extra": 1},
+        {"url": "https://exa\u0000mple.com/hook", "numbers": ["HAC-1"]},
+        {"url": "https://example.com:99999/hook", "numbers": ["HAC-1"]},
     ],
 )
 def test_bad_watches_are_422_problems(client, body):
