@@ -35,6 +35,7 @@ ENDPOINTS = {
     "receipts.show": "read",
     "receipts.pdf": "receipt",
     "receipts.check": "receipt",
+    "watch_page.create": "write",
 }
 
 

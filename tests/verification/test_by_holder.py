@@ -107,6 +107,7 @@ def test_page_and_csv_keep_the_uploads_columns_in_chinese(client, session, body,
         f"2,某公司,{holder(5)['credit_code']},\n"
         f"3,另一公司,,证书编号：{cert.number}\n"
         '4,=HYPERLINK("http://evil"),,\n'
+        "5,*** ???,,\n"
     ).encode("gbk")
     token = csrf(client)
     page = client.post(
@@ -123,9 +124,18 @@ def test_page_and_csv_keep_the_uploads_columns_in_chinese(client, session, body,
     assert rows[0][4:11] == ["输入", "识别为", "证书编号", "结论", "星级", "获证组织", "获证组织（英文）"]
     assert "核验时间（北京时间）" in rows[0]
     body_rows = rows[1:]
-    assert [r[0] for r in body_rows] == ["", "1", "2", "3", "4"]
+    assert [r[0] for r in body_rows] == ["", "1", "2", "3", "4", "5"]
     verdict_col = rows[0].index("结论")
-    assert [r[verdict_col] for r in body_rows] == ["未找到", "有效", "有效", "有效", "未找到"]
+    assert [r[verdict_col] for r in body_rows] == ["未找到", "有效", "有效", "有效", "未找到", "未找到"]
+    kind_col = rows[0].index("识别为")
+    assert [r[kind_col] for r in body_rows] == [
+        "证书编号",
+        "组织名称",
+        "统一社会信用代码",
+        "证书编号",
+        "组织名称",
+        "无法识别",
+    ]
     assert body_rows[1][rows[0].index("获证组织")] == NAME
     assert body_rows[1][rows[0].index("认证方案")] == "GB/T 27922-2011"
     assert body_rows[1][rows[0].index("有效期至")] == cert.expires.isoformat()

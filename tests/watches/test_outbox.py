@@ -1,7 +1,9 @@
 """The outbox fills in the event's transaction; the worker delivers signed, retries, honours 410 and the SSRF rules."""
 
 import datetime as dt
+import json
 import time
+from xml.etree import ElementTree
 
 import pytest
 from standardwebhooks.webhooks import Webhook
@@ -156,6 +158,10 @@ def test_atom_feeds(client, session, body, minter, make_watch):
     assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
     text = feed.get_data(as_text=True)
     assert '<feed xmlns="http://www.w3.org/2005/Atom">' in text and cert.number in text and "暂停" in text
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ElementTree.fromstring(feed.data).findall(f"{atom}entry")
+    assert len(entries) == 1
+    assert json.loads(entries[0].find(f"{atom}content").text)["data"]["reason"] == "抽查不合格"
     public = client.get("/feeds/changes.atom?scheme=GB/T 27922-2011&region=110000").get_data(as_text=True)
     assert cert.number in public and "抽查不合格" in public
     assert cert.number not in client.get("/feeds/changes.atom?region=310000").get_data(as_text=True)
