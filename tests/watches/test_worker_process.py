@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook
 
 from registry.certificates.service import Actor, Register
 from registry.db import commit
@@ -61,19 +62,23 @@ def delivered_ids(session):
     return set(session.scalars(select(Delivery.id).where(Delivery.state == "delivered")))
 
 
-def test_a_suspension_reaches_the_receiver_within_15_seconds(session, body, minter, make_watch, start_worker):
+def test_a_signed_webhook_within_15_seconds_then_a_retry_after_500(session, body, minter, make_watch, start_worker):
     cert = issue(session, body, minter)
-    make_watch(f"http://127.0.0.1:{PORT}/hook", numbers=[cert.number])
-    with Receiver(PORT) as receiver:
-        start_worker()
+    watch = make_watch(f"http://127.0.0.1:{PORT}/hook", numbers=[cert.number])
+    with Receiver(PORT, answer=lambda _id, attempt: 500 if attempt == 1 else 200) as receiver:
+        start_worker("--retry-base", "1")
         time.sleep(1.0)
         Register(session, Actor("t"), body=body, minter=minter).suspend(cert.number, "暂停测试")
         commit(session)
         suspended_at = time.monotonic()
-        assert receiver.wait_for(lambda: receiver.ids(200), 15), "no webhook within 15 s"
-        took = receiver.requests[0]["at"] - suspended_at
-    assert took < 15
-    assert receiver.payloads()[0]["data"]["number"] == cert.number
+        assert receiver.wait_for(lambda: receiver.ids(), 15), "no webhook within 15 s"
+        assert receiver.wait_for(lambda: receiver.ids(200), 15), "no retry after the 500"
+    first, second = receiver.requests[:2]
+    assert first["at"] - suspended_at < 15 and (first["status"], second["status"]) == (500, 200)
+    assert first["id"] == second["id"] and second["at"] - first["at"] >= 0.9
+    for request in (first, second):
+        message = Webhook(watch["secret"]).verify(request["body"], request["headers"])
+        assert message["type"] == "certificate.suspended" and message["data"]["number"] == cert.number
 
 
 def test_kill_mid_delivery_then_restart_loses_nothing(session, body, minter, make_watch, start_worker):
