@@ -131,6 +131,8 @@ class Verifier:
     def __init__(self, session: Session, origin: str, keys: PublicKeyCache, *, detail: bool = False) -> None:
         self.detail = detail
         self._known: dict[str, Any] = {}
+        # Holder matches verify_many already looked up, by (input kind, value).
+        self._holders: dict[tuple[str, str], holders.HolderMatch] = {}
         # Tokens verify_many already decoded to find their numbers; verify_token reuses them.
         self._decoded: dict[str, DecodedToken] = {}
         self.session = session
@@ -151,6 +153,9 @@ class Verifier:
                     continue
             elif item.kind == "number":
                 numbers.add(item.value)
+        wanted = [(i.kind, i.value) for i in understood if i.kind in ("credit_code", "name")]
+        if wanted:
+            self._holders = holders.match_many(self.session, wanted, as_of or today(), as_of)
         if numbers:
             # Just the columns a verdict needs: loading whole certificates with their holder, scheme
             # and body took most of a single-item verification's time.
@@ -188,7 +193,9 @@ class Verifier:
         )
 
     def _holder_result(self, item: Input, as_of: dt.date | None) -> Verification:
-        found = holders.match(self.session, item.kind, item.value, as_of or today(), as_of)
+        found = self._holders.get((item.kind, item.value)) or holders.match(
+            self.session, item.kind, item.value, as_of or today(), as_of
+        )
         en, zh = holders.reasons(item.kind, item.value, found)
         result = Verification(item.text, found.best, en, zh, input_kind=item.kind)
         result.holders = [holders.holder_json(h) for h in found.holders]

