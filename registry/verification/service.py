@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from registry.certificates.chain import format_time
@@ -42,8 +44,7 @@ def verify_items(session: Session, items: list[str], as_of: dt.date | None) -> d
     as_of_text = as_of.isoformat() if as_of else None
     receipt = sign_payload(signer, receipt_payload(current_app.config["BASE_URL"], checked_at, as_of_text, results))
     rid = receipt_id(receipt)
-    if session.get(StoredReceipt, rid) is None:
-        session.add(StoredReceipt(id=rid, jws=receipt, kid=kid, checked_at=now))
+    store_receipt(session, StoredReceipt(id=rid, jws=receipt, kid=kid, checked_at=now))
     return {
         "checked_at": checked_at,
         "as_of": as_of_text,
@@ -52,6 +53,19 @@ def verify_items(session: Session, items: list[str], as_of: dt.date | None) -> d
         "receipt_id": rid,
         "receipt_url": receipt_url(rid),
     }
+
+
+def store_receipt(session: Session, receipt: StoredReceipt) -> None:
+    """Keep a receipt under its id; an identical one (same second, same results) is already there.
+
+    INSERT ... ON CONFLICT DO NOTHING: two identical checks in the same second race to store the
+    same row, and a read-then-insert let the second one fail.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"id": receipt.id, "jws": receipt.jws, "kid": receipt.kid, "checked_at": receipt.checked_at}
+    session.execute(
+        insert(StoredReceipt).values(**values, created_at=utcnow()).on_conflict_do_nothing(index_elements=["id"])
+    )
 
 
 def stored_receipt(session: Session, rid: str) -> StoredReceipt | None:

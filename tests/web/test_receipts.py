@@ -86,3 +86,19 @@ def test_anyone_can_paste_or_upload_a_receipt_to_check_it(client, checked):
     assert empty.status_code == 400
     junk = client.post("/receipts?lang=en", data={"csrf_token": token, "receipt": "not.a.receipt"})
     assert junk.status_code == 200 and "Not a genuine receipt" in junk.get_data(as_text=True)
+
+
+def test_identical_checks_in_the_same_second_share_one_stored_receipt(app, client, session, body, minter):
+    from registry.db import commit
+    from registry.verification.models import StoredReceipt
+    from registry.verification.service import store_receipt
+
+    cert = issue(session, body, minter)
+    doc = client.post("/api/v1/verify", json={"items": [cert.number]}).json
+    stored = session.get(StoredReceipt, doc["receipt_id"])
+    # What a second, concurrent identical check does: store the same receipt again.
+    copy = StoredReceipt(id=stored.id, jws=stored.jws, kid=stored.kid, checked_at=stored.checked_at)
+    session.expunge(stored)
+    store_receipt(session, copy)
+    commit(session)
+    assert session.query(StoredReceipt).filter_by(id=doc["receipt_id"]).count() == 1
