@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from flask import current_app
@@ -55,17 +56,23 @@ def verify_items(session: Session, items: list[str], as_of: dt.date | None) -> d
     }
 
 
-def store_receipt(session: Session, receipt: StoredReceipt) -> None:
-    """Keep a receipt under its id; an identical one (same second, same results) is already there.
+@cache
+def _store_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for receipts, built once per dialect (Core, not ORM: the
+    ORM statement cost about 1 ms of a 3 ms single-item verification)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(StoredReceipt.__table__).on_conflict_do_nothing(index_elements=["id"])
 
-    INSERT ... ON CONFLICT DO NOTHING: two identical checks in the same second race to store the
-    same row, and a read-then-insert let the second one fail.
+
+def store_receipt(session: Session, receipt: StoredReceipt) -> None:
+    """Keep a receipt under its id; an identical one (same second, same results) may already be there.
+
+    Two identical checks in the same second race to store the same row; a read-then-insert let
+    the second one fail, so the database decides.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    connection = session.connection()
     values = {"id": receipt.id, "jws": receipt.jws, "kid": receipt.kid, "checked_at": receipt.checked_at}
-    session.execute(
-        insert(StoredReceipt).values(**values, created_at=utcnow()).on_conflict_do_nothing(index_elements=["id"])
-    )
+    connection.execute(_store_statement(connection.dialect.name), {**values, "created_at": utcnow()})
 
 
 def stored_receipt(session: Session, rid: str) -> StoredReceipt | None:
