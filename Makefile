@@ -30,10 +30,15 @@ setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 	@sh scripts/ensure-chromium.sh
 
+# gunicorn and the webhook worker run side by side; Ctrl-C (or either one exiting) stops both.
 run: setup
-	@echo "Serving the registry on http://localhost:$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving the registry on http://localhost:$(PORT)/ with the webhook worker (Ctrl-C stops both)"
+	@PORT=$(PORT) $(FLASK) worker & worker=$$!; \
 	PORT=$(PORT) $(BIN)/gunicorn --preload --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
-		--access-logfile - wsgi:app
+		--access-logfile - wsgi:app & server=$$!; \
+	trap 'kill -TERM $$worker $$server 2>/dev/null' INT TERM; \
+	while kill -0 $$worker 2>/dev/null && kill -0 $$server 2>/dev/null; do sleep 1; done; \
+	kill -TERM $$worker $$server 2>/dev/null; wait $$worker $$server 2>/dev/null; true
 
 # SQLite always; PostgreSQL too when REGISTRY_TEST_DATABASE_URL is set (.ci/run sets it).
 test: setup-dev

@@ -55,6 +55,8 @@ class Settings:
     trusted_proxies: int = 0
     # Seconds a write waits for the register's write lock before answering 503 with Retry-After.
     write_lock_timeout: int = 5
+    # Webhook hosts exempt from the public-address checks (plain http allowed): tests and intranets.
+    webhook_allow_hosts: tuple[str, ...] = ()
 
 
 # Every REGISTRY_* variable we understand. Anything else with the prefix is a typo.
@@ -76,6 +78,7 @@ KNOWN_ENV = {
     "REGISTRY_LOG_WITNESSES",
     "REGISTRY_TRUSTED_PROXIES",
     "REGISTRY_WRITE_LOCK_TIMEOUT",
+    "REGISTRY_WEBHOOK_ALLOW_HOSTS",
     # Read only by the test suite and CI scripts, never by the app.
     "REGISTRY_TEST_DATABASE_URL",
 }
@@ -185,6 +188,17 @@ def _rate_limits(raw: str) -> tuple[bool, tuple[tuple[str, str], ...]]:
     return True, tuple(pairs)
 
 
+def _hosts(raw: str) -> tuple[str, ...]:
+    """REGISTRY_WEBHOOK_ALLOW_HOSTS: host names or IP literals separated by commas."""
+    hosts = []
+    for part in filter(None, (p.strip().lower() for p in raw.split(","))):
+        host = part.strip("[]")
+        if not host or any(c in host for c in "/@ ?#"):
+            raise ConfigError(f"REGISTRY_WEBHOOK_ALLOW_HOSTS={raw!r}: {part!r} is not a host name")
+        hosts.append(host)
+    return tuple(hosts)
+
+
 def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build settings from the environment (or `env`), then apply explicit overrides.
 
@@ -228,7 +242,12 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     log_publish = str(overrides.get("log_publish", "background"))
     if log_publish not in ("background", "inline", "off"):
         raise ConfigError(f"log_publish={log_publish!r} must be background, inline or off")
+    if "webhook_allow_hosts" in overrides:
+        allow_hosts = tuple(str(h).lower() for h in overrides["webhook_allow_hosts"] or ())  # type: ignore[attr-defined]
+    else:
+        allow_hosts = _hosts(env.get("REGISTRY_WEBHOOK_ALLOW_HOSTS", ""))
     return Settings(
+        webhook_allow_hosts=allow_hosts,
         data_dir=data_dir,
         database_url=database_url,
         base_url=base_url,

@@ -118,8 +118,18 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault("after_commit", []).append(callback)
 
 
+def before_commit(session: Session, key: str, callback: Callable[[], None]) -> None:
+    """Run `callback` inside the unit of work just before it commits (once per `key`; the first wins).
+
+    For writes that must be durable together with the rest of the unit of work (the webhook outbox).
+    """
+    session.info.setdefault("before_commit", {}).setdefault(key, callback)
+
+
 def commit(session: Session) -> None:
     """Commit the unit of work, then run the work collected for after the commit."""
+    for callback in session.info.pop("before_commit", {}).values():
+        callback()
     callbacks = session.info.pop("after_commit", [])
     session.commit()
     for callback in callbacks:
@@ -127,7 +137,8 @@ def commit(session: Session) -> None:
 
 
 def rollback(session: Session) -> None:
-    """Roll back and forget any work collected for after the commit."""
+    """Roll back and forget any work collected for before or after the commit."""
+    session.info.pop("before_commit", None)
     session.info.pop("after_commit", None)
     session.rollback()
 

@@ -10,6 +10,8 @@ from registry.reports.models import Report
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey
 from registry.transparency.models import LogCheckpoint, LogHead, LogTile
+from registry.verification.models import StoredReceipt
+from registry.watches.models import Delivery, Watch, WatchTarget
 
 __all__ = [
     "ApiKey",
@@ -17,6 +19,7 @@ __all__ = [
     "CertificateEvent",
     "CertificationBody",
     "ChainHead",
+    "Delivery",
     "IdempotentRequest",
     "LogCheckpoint",
     "LogHead",
@@ -27,5 +30,8 @@ __all__ = [
     "Report",
     "Scheme",
     "SigningKey",
+    "StoredReceipt",
     "User",
+    "Watch",
+    "WatchTarget",
 ]

@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(openapi_bp)
 
     app.register_blueprint(write_bp)
+    from registry.api.watches import bp as watches_bp
+
+    app.register_blueprint(watches_bp)
 
     app.register_blueprint(keys_bp)
     from registry.api.proofs import bp as proofs_bp

@@ -54,6 +54,15 @@ ENDPOINTS = {
     "verify_page.results": "receipt",
     "marks.mark_svg": "mark",
     "marks.mark_png": "mark",
+    "api_watches.create": "write",
+    "api_watches.show": "read",
+    "api_watches.delete": "write",
+    "feeds.changes": "read",
+    "feeds.watch_feed": "read",
+    "receipts.show": "read",
+    "receipts.pdf": "receipt",
+    "receipts.check": "receipt",
+    "watch_page.create": "write",
 }
 
 

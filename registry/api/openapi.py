@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from registry.certificates.schemas import CertificateIn, EventIn
 from registry.reports.schemas import ReportIn
 from registry.verification.schemas import ReceiptCheckIn, VerifyIn
+from registry.watches.schemas import WatchIn
 
 bp = Blueprint("api_openapi", __name__)
 
@@ -124,9 +125,32 @@ class StatsOut(BaseModel):
     by_business_type: dict[str, int]
 
 
+class ResultHolder(BaseModel):
+    name_zh: str
+    name_en: str
+    credit_code: str
+
+
+class HolderCertificate(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    number: str
+    verdict: str
+    star_level: int
+    scheme: str
+    expires: str
+    holder_credit_code: str
+
+
 class VerifyResult(BaseModel):
     model_config = ConfigDict(extra="allow")
     input: str
+    input_kind: str = Field(json_schema_extra={"enum": ["number", "token", "url", "credit_code", "name", "unknown"]})
+    holder: ResultHolder | None
+    scheme: str | None
+    expires: str | None
+    # Only for a credit code or a name: every holder it names, and all their certificates.
+    holders: list[ResultHolder] | None = None
+    certificates: list[HolderCertificate] | None = None
     verdict: str = Field(
         json_schema_extra={"enum": ["valid", "suspended", "revoked", "withdrawn", "expired", "not_found", "forged"]}
     )
@@ -146,6 +170,27 @@ class VerifyOut(BaseModel):
     as_of: str | None
     results: list[VerifyResult]
     receipt: str
+    receipt_id: str
+    receipt_url: str
+
+
+class WatchCreated(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    secret: str = Field(description="whsec_...: signs every webhook (Standard Webhooks) and manages the watch")
+    feed_url: str
+    url: str
+
+
+class WatchOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    url: str
+    status: str = Field(json_schema_extra={"enum": ["active", "disabled"]})
+    disabled_reason: str
+    feed_url: str
+    numbers: list[str]
+    credit_codes: list[str]
 
 
 class ReceiptCheckOut(BaseModel):
@@ -185,6 +230,9 @@ MODELS: list[type[BaseModel]] = [
     ReceiptCheckOut,
     ReportIn,
     ReportOut,
+    WatchIn,
+    WatchCreated,
+    WatchOut,
     Problem,
 ]
 
@@ -502,7 +550,8 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
             "/api/v1/verify": {
                 "post": {
                     "operationId": "verify",
-                    "summary": "Check up to 1,000 numbers, tokens or scanned URLs; answers with a signed receipt",
+                    "summary": "Check up to 1,000 numbers, tokens, scanned URLs, credit codes or organisation names; "
+                    "answers with a signed receipt, stored and readable at receipt_url",
                     "requestBody": {"required": True, "content": _json("VerifyIn")},
                     "responses": _responses(
                         {"200": {"description": "One result per input, in order", "content": _json("VerifyOut")}},
@@ -513,6 +562,40 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                         ("503", "No signing key"),
                     ),
                 }
+            },
+            "/api/v1/watches": {
+                "post": {
+                    "operationId": "createWatch",
+                    "summary": "Follow certificates and holders: signed webhooks to `url` and an Atom feed",
+                    "requestBody": {"required": True, "content": _json("WatchIn")},
+                    "responses": _responses(
+                        {"201": {"description": "The new watch and its secret", "content": _json("WatchCreated")}},
+                        ("400", "Malformed JSON"),
+                        ("415", "Not JSON"),
+                        ("422", "Validation failed, or a refused callback URL"),
+                    ),
+                }
+            },
+            "/api/v1/watches/{watch_id}": {
+                "parameters": [{"name": "watch_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {
+                    "operationId": "getWatch",
+                    "security": [{"watchSecret": []}],
+                    "responses": _responses(
+                        {"200": {"description": "The watch", "content": _json("WatchOut")}},
+                        ("401", "Missing or wrong secret"),
+                        ("404", "No such watch"),
+                    ),
+                },
+                "delete": {
+                    "operationId": "deleteWatch",
+                    "security": [{"watchSecret": []}],
+                    "responses": _responses(
+                        {"204": {"description": "Deleted"}},
+                        ("401", "Missing or wrong secret"),
+                        ("404", "No such watch"),
+                    ),
+                },
             },
             "/api/v1/receipts/verify": {
                 "post": {
@@ -548,7 +631,12 @@ def build_document(base_url: str, limits: dict[str, str] | None = None) -> dict[
                     "type": "http",
                     "scheme": "bearer",
                     "description": "A certification body's API key (flask --app registry bodies issue-key)",
-                }
+                },
+                "watchSecret": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The secret (whsec_...) returned when the watch was created",
+                },
             },
         },
     }

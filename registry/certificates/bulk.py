@@ -19,6 +19,7 @@ from registry.certificates.schemas import CertificateIn
 from registry.certificates.validation import number_skeleton
 from registry.db import utcnow
 from registry.organisations.models import Organisation
+from registry.organisations.names import name_key
 from registry.schemes.models import Scheme
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ def write_bulk(register: Register, body: CertificationBody, items: list[tuple[Ce
                 "credit_code": h.credit_code,
                 "name_zh": h.name_zh,
                 "name_en": h.name_en,
+                "name_key": name_key(h.name_zh),
+                "name_en_key": name_key(h.name_en),
                 "region": h.region,
                 "business_type": h.business_type,
             }

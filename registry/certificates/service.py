@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
@@ -39,9 +40,10 @@ from registry.certificates.validation import (
     score_out,
     today,
 )
-from registry.db import utcnow
+from registry.db import before_commit, utcnow
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationError
 from registry.organisations.models import Organisation
+from registry.organisations.names import name_key
 from registry.schemes.models import Scheme
 from registry.transparency import schedule_publish
 
@@ -430,7 +432,13 @@ class Register:
         return stated
 
     def _new_holder(self, data: CertificateIn) -> Organisation:
-        holder = Organisation(credit_code=data.holder.credit_code, **self._note_new_holder(data))
+        stated = self._note_new_holder(data)
+        holder = Organisation(
+            credit_code=data.holder.credit_code,
+            **stated,
+            name_key=name_key(stated["name_zh"]),
+            name_en_key=name_key(stated["name_en"] or ""),
+        )
         self.session.add(holder)
         self._holders[data.holder.credit_code] = holder
         return holder
@@ -456,6 +464,8 @@ class Register:
         details = change_details(diffs, holder.credit_code)
         for f, (_, new) in diffs.items():
             setattr(holder, f, new)
+        # The keys officers' name lookups use (registry.verification.holders) follow the names.
+        holder.name_key, holder.name_en_key = name_key(holder.name_zh), name_key(holder.name_en or "")
         day = self.clock()
         affected = self.session.scalars(
             select(Certificate).where(Certificate.holder_id == holder.id).order_by(Certificate.id)
@@ -700,6 +710,11 @@ class Register:
             self._head = head
             # After the commit, the transparency log appends this unit's events.
             schedule_publish(self.session)
+            # Subscribers that must commit with the events: the webhook outbox, for every event after here.
+            # (Imported here: the outbox reads certificates, so a module-level import would be circular.)
+            from registry.watches.outbox import fill_outbox
+
+            before_commit(self.session, "webhook-outbox", partial(fill_outbox, self.session, head.seq))
         return self._head
 
     def _record(

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
-    from registry.cli import audit, bodies, db, demo, index, keys, porting, reports, schemes, users
+    from registry.cli import audit, bodies, db, demo, index, keys, porting, reports, schemes, users, worker
 
     app.cli.add_command(db.group)
     app.cli.add_command(schemes.group)
@@ -26,3 +26,4 @@ def init_app(app: Flask) -> None:
     from registry.transparency.cli import group as log_group
 
     app.cli.add_command(log_group)
+    app.cli.add_command(worker.worker_command)

@@ -12,16 +12,10 @@ from flask.cli import AppGroup
 from registry.cli.common import fail
 from registry.db import get_session
 from registry.errors import RegistryError
+from registry.porting.cells import safe_cell
 from registry.reports import service
 
 group = AppGroup("reports", help="Reports from the public about marks and certificates.")
-
-# A spreadsheet runs a cell that starts with one of these as a formula; reports are public input.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 @group.command("list")
@@ -39,7 +33,7 @@ def list_command(body_code: str | None, since: dt.datetime | None, as_csv: bool)
         sys.stdout.write("\ufeff")
         writer = csv.DictWriter(sys.stdout, fieldnames=service.CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+        writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
         return
     for row in rows:
         # One line per report: tabs and line breaks inside a message would break the columns.

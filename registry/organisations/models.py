@@ -15,6 +15,9 @@ class Organisation(Base):
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(300), default="")
+    # Comparison keys of the names (registry.organisations.names.name_key), for checks by name.
+    name_key: Mapped[str] = mapped_column(String(300), default="", index=True)
+    name_en_key: Mapped[str] = mapped_column(String(300), default="", index=True)
     region: Mapped[str] = mapped_column(String(6), index=True)
     business_type: Mapped[str] = mapped_column(String(32), index=True)
 

@@ -1,7 +1,10 @@
 """The verification core: one input (mark token, scanned URL or number) in, one verdict out.
 
 Precedence (CONTRACT.md): a token whose signature fails, or whose key is unknown or revoked,
-is `forged` whatever the register says; otherwise the register's state decides.
+is `forged` whatever the register says; otherwise the register's state decides. Only a
+token-shaped input can be `forged`: anything else the register does not know is `not_found`.
+Inputs are first understood by registry.verification.inputs (number, token, URL, credit
+code, organisation name); credit codes and names are answered by registry.verification.holders.
 """
 
 from __future__ import annotations
@@ -16,15 +19,18 @@ from sqlalchemy.orm import Session
 
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.service import find_certificate, state_as_of
-from registry.certificates.validation import NUMBER_RE, today
+from registry.certificates.validation import today
 from registry.certificates.verdicts import verdict_of
+from registry.organisations.models import Organisation
+from registry.schemes.models import Scheme
 from registry.signing.offline import parse_mark_input
 from registry.signing.service import PublicKeyCache
 from registry.signing.token import DecodedToken, TokenFormatError, decode_token, normalise_origin, verify_signature
+from registry.verification import holders
+from registry.verification.inputs import MAX_INPUT_CHARS, Input, classify
 from registry.verification.normalise import normalise_input
 
 VERDICTS = ("valid", "suspended", "revoked", "withdrawn", "expired", "not_found", "forged")
-MAX_INPUT_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Verification:
     signature: str = "none"  # "valid" | "invalid" | "none"
     mark_current: bool | None = None
     changes: list[Change] = field(default_factory=list)
-    certificate: Certificate | None = None
+    certificate: Any = None
     state: dict[str, Any] | None = None
     last_change: CertificateEvent | None = None
     kid: str | None = None
@@ -58,6 +64,12 @@ class Verification:
     unreadable: bool = False
     # The input as read after NFKC and dropping invisible characters, when that changed it.
     normalised: str | None = None
+    input_kind: str = "number"
+    holder: dict[str, str] | None = None
+    # For a credit code or a name: every holder it names and all their certificates.
+    holders: list[dict[str, str]] | None = None
+    certificates: list[dict[str, Any]] | None = None
+    scheme: str | None = None
 
     @property
     def star_level(self) -> int | None:
@@ -67,32 +79,33 @@ class Verification:
     def status(self) -> str | None:
         return None if self.state is None else self.state["status"]
 
+    @property
+    def expires(self) -> str | None:
+        return None if self.state is None else self.state["expires"]
+
     def to_dict(self) -> dict[str, Any]:
         """The result as the API, CSV and receipts show it."""
-        return {
+        out = {
             "input": self.input,
+            "input_kind": self.input_kind,
             "verdict": self.verdict,
             "reason": self.reason_en,
             "reason_zh": self.reason_zh,
             "number": self.number,
+            "holder": self.holder,
             "star_level": self.star_level,
             "status": self.status,
+            "scheme": self.scheme,
+            "expires": self.expires,
             "signature": self.signature,
             "mark_current": self.mark_current,
             "changes": [{"field": c.field, "on_mark": c.on_mark, "in_register": c.in_register} for c in self.changes],
             "normalised": self.normalised,
         }
-
-
-def _forged(text: str, en: str, zh: str, **kw: Any) -> Verification:
-    return Verification(text, "forged", en, zh, signature=kw.pop("signature", "invalid"), **kw)
-
-
-@cache
-def _verdict_rows() -> Select[Any]:
-    """One statement, built once: the columns a verdict needs, for a list of numbers."""
-    columns = (Certificate.id, Certificate.number, Certificate.status, Certificate.star_level, Certificate.expires)
-    return select(*columns).where(Certificate.number.in_(bindparam("numbers", expanding=True)))
+        if self.certificates is not None:
+            out["holders"] = self.holders
+            out["certificates"] = self.certificates
+        return out
 
 
 def _host(origin: str) -> str:
@@ -109,12 +122,40 @@ def _warn_other_host(result: Verification, origin: str) -> None:
     result.reason_zh += f"；注意：该链接指向 {host}，并非本登记簿：标志是真的，但展示它的网站不是登记簿"
 
 
+def _forged(text: str, en: str, zh: str, **kw: Any) -> Verification:
+    return Verification(text, "forged", en, zh, signature=kw.pop("signature", "invalid"), **kw)
+
+
+@cache
+def _verdict_rows() -> Select[Any]:
+    """One statement, built once: the columns a verdict and its holder need, for a list of numbers."""
+    columns = (
+        Certificate.id,
+        Certificate.number,
+        Certificate.status,
+        Certificate.star_level,
+        Certificate.expires,
+        Organisation.name_zh,
+        Organisation.name_en,
+        Organisation.credit_code,
+        Scheme.code.label("scheme"),
+    )
+    return (
+        select(*columns)
+        .join(Organisation, Organisation.id == Certificate.holder_id)
+        .join(Scheme, Scheme.id == Certificate.scheme_id)
+        .where(Certificate.number.in_(bindparam("numbers", expanding=True)))
+    )
+
+
 class Verifier:
     """Verifies inputs against one registry origin, its public keys and its register."""
 
     def __init__(self, session: Session, origin: str, keys: PublicKeyCache, *, detail: bool = False) -> None:
         self.detail = detail
-        self._known: dict[str, Certificate | None] = {}
+        self._known: dict[str, Any] = {}
+        # Holder matches verify_many already looked up, by (input kind, value).
+        self._holders: dict[tuple[str, str], holders.HolderMatch] = {}
         # Tokens verify_many already decoded to find their numbers; verify_token reuses them.
         self._decoded: dict[str, DecodedToken] = {}
         self.session = session
@@ -123,63 +164,87 @@ class Verifier:
 
     def verify_many(self, texts: list[str], as_of: dt.date | None = None) -> list[Verification]:
         """Verdicts for many inputs, in order, reading every certificate they name in one query."""
+        understood = [self._understand(text) for text in texts]
         numbers = set()
-        for text in texts:
-            ok = isinstance(text, str) and len(text) <= MAX_INPUT_CHARS
-            parsed = parse_mark_input(normalise_input(text)) if ok else None
-            if parsed is None:
-                continue
-            if parsed.token is not None:
+        for item, _clean in understood:
+            if item.kind in ("token", "url"):
                 try:
-                    decoded = decode_token(parsed.token)
-                    self._decoded[parsed.token] = decoded
+                    decoded = decode_token(item.value)
+                    self._decoded[item.value] = decoded
                     numbers.add(decoded.claims.number)
                 except TokenFormatError:
                     continue
-            elif parsed.number and NUMBER_RE.match(parsed.number):
-                numbers.add(parsed.number)
+            elif item.kind == "number":
+                numbers.add(item.value)
+        wanted = [(i.kind, i.value) for i, _clean in understood if i.kind in ("credit_code", "name")]
+        if wanted:
+            self._holders = holders.match_many(self.session, wanted, as_of or today(), as_of)
         if numbers:
             # Just the columns a verdict needs: loading whole certificates with their holder, scheme
             # and body took most of a single-item verification's time.
             rows = self.session.connection().execute(_verdict_rows(), {"numbers": list(numbers)}).all()
             found = {row.number: row for row in rows}
-            self._known = {n: found.get(n) for n in numbers}  # type: ignore[misc]
-        return [self.verify(text, as_of) for text in texts]
+            self._known = {n: found.get(n) for n in numbers}
+        return [self._answer(item, as_of) for item in understood]
 
-    def _find(self, number: str) -> Certificate | None:
+    def _find(self, number: str) -> Any:
+        """A prefetched row (verify_many), else the whole certificate (pages show every field)."""
         if number in self._known:
             return self._known[number]
         return find_certificate(self.session, number)
 
     def verify(self, text: str, as_of: dt.date | None = None) -> Verification:
         """The verdict for one input; never raises for any input text."""
+        return self._answer(self._understand(text), as_of)
+
+    @staticmethod
+    def _understand(text: str) -> tuple[Input, str | None]:
+        """The input understood after look-alike normalisation; the normalised text when that changed it."""
         text = text if isinstance(text, str) else str(text)
         if len(text) > MAX_INPUT_CHARS:
-            return _forged(
-                text[:80], "input too long to be a mark or certificate number", "输入过长，不是有效的标志或证书编号"
-            )
+            return classify(text), None
         clean = normalise_input(text)
-        result = self._verify_clean(text, clean, as_of)
-        if clean != text:
-            result.normalised = clean
+        item = classify(clean)
+        return Input(text, item.kind, item.value, item.note_en, item.note_zh), (clean if clean != text else None)
+
+    def _answer(self, understood: tuple[Input, str | None], as_of: dt.date | None) -> Verification:
+        item, clean = understood
+        result = self._verify(item, as_of)
+        result.normalised = clean
+        if item.kind == "url" and result.signature == "valid":
+            origin = parse_mark_input(clean or item.text).origin
+            if origin is not None and _host(origin) != _host(self.origin):
+                _warn_other_host(result, origin)
         return result
 
-    def _verify_clean(self, text: str, clean: str, as_of: dt.date | None) -> Verification:
-        parsed = parse_mark_input(clean)
-        if parsed.token is not None:
-            result = self.verify_token(text, parsed.token, as_of)
-            if result.signature == "valid" and parsed.origin is not None and _host(parsed.origin) != _host(self.origin):
-                _warn_other_host(result, parsed.origin)
+    def _verify(self, item: Input, as_of: dt.date | None) -> Verification:
+        text = item.text if len(item.text) <= MAX_INPUT_CHARS else item.text[:80]
+        if item.kind in ("token", "url"):
+            result = self.verify_token(text, item.value, as_of)
+            result.input_kind = item.kind
             return result
-        number = parsed.number or ""
-        if not NUMBER_RE.match(number):
-            return _forged(
-                text,
-                "neither a certificate number nor a registry mark",
-                "既不是证书编号，也不是本登记簿签发的标志",
-                signature="none",
-            )
-        return self._from_register(text, number, as_of, Verification(text, "", "", "", number=number))
+        if item.kind == "number":
+            return self._from_register(text, item.value, as_of, Verification(text, "", "", "", number=item.value))
+        if item.kind in ("credit_code", "name"):
+            return self._holder_result(item, as_of)
+        return Verification(
+            text,
+            "not_found",
+            f"not understood: {item.note_en}",
+            f"无法识别：{item.note_zh}",
+            input_kind="unknown",
+        )
+
+    def _holder_result(self, item: Input, as_of: dt.date | None) -> Verification:
+        found = self._holders.get((item.kind, item.value)) or holders.match(
+            self.session, item.kind, item.value, as_of or today(), as_of
+        )
+        en, zh = holders.reasons(item.kind, item.value, found)
+        result = Verification(item.text, found.best, en, zh, input_kind=item.kind)
+        result.holders = [holders.holder_json(h) for h in found.holders]
+        result.holder = result.holders[0] if len(found.holders) == 1 else None
+        result.certificates = found.certificates
+        return result
 
     def verify_token(self, text: str, token: str, as_of: dt.date | None) -> Verification:
         try:
@@ -227,6 +292,10 @@ class Verifier:
             return result
         day = as_of or today()
         result.certificate = cert
+        if isinstance(cert, Certificate):
+            result.holder, result.scheme = holders.holder_json(cert.holder), cert.scheme.code
+        else:
+            result.holder, result.scheme = holders.holder_json(cert), cert.scheme
         if as_of is None:
             state: dict[str, Any] | None = {
                 "status": cert.status,

@@ -5,6 +5,7 @@ See docs/token-format.md, "Verification receipts".
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,20 @@ def _b64json(value: Any) -> str:
     return b64url_encode(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8"))
 
 
+def receipt_payload(
+    origin: str,
+    checked_at: str,
+    as_of: str | None,
+    results: list[dict[str, Any]],
+    log: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What a receipt says: the one place its fields are chosen (add new fields here).
+
+    `log` is the transparency-log checkpoint the results were checked against (null without a log key).
+    """
+    return {"iss": normalise_origin(origin), "checked_at": checked_at, "as_of": as_of, "results": results, "log": log}
+
+
 def sign_receipt(
     signer: Signer,
     origin: str,
@@ -30,11 +45,19 @@ def sign_receipt(
     log: dict[str, Any] | None = None,
 ) -> str:
     """A compact JWS over the registry origin, the time of the check, as_of, every result and the log checkpoint."""
+    return sign_payload(signer, receipt_payload(origin, checked_at, as_of, results, log))
+
+
+def sign_payload(signer: Signer, payload: dict[str, Any]) -> str:
+    """The compact JWS (EdDSA, `kid` in the header) over a receipt payload."""
     header = {"alg": "EdDSA", "kid": signer.kid, "typ": RECEIPT_TYPE}
-    payload = {"iss": normalise_origin(origin), "checked_at": checked_at, "as_of": as_of, "results": results}
-    payload["log"] = log
     signing_input = f"{_b64json(header)}.{_b64json(payload)}"
     return f"{signing_input}.{b64url_encode(signer.sign(signing_input.encode('ascii')))}"
+
+
+def receipt_id(receipt: str) -> str:
+    """The id a receipt is stored and shown under: the SHA-256 of its compact text, in hex."""
+    return hashlib.sha256(receipt.strip().encode("ascii", errors="replace")).hexdigest()
 
 
 @dataclass

@@ -32,9 +32,23 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(for_bodies_bp)
     portal.init_app(app)
+    from registry.web.receipts import bp as receipts_bp
+
+    app.register_blueprint(receipts_bp)
+    from registry.web.watch_page import bp as watch_page_bp
+    from registry.web.watch_page import watch_targets
+
+    app.register_blueprint(watch_page_bp)
+    app.jinja_env.globals["watch_targets"] = watch_targets
+    from registry.web.results_csv import beijing_time
+
+    app.jinja_env.filters["beijing_time"] = beijing_time
+    from registry.web.feeds import bp as feeds_bp
+
+    app.register_blueprint(feeds_bp)
     csrf = CSRFProtect(app)
     # The JSON API authenticates with bearer keys or needs none; cookies play no part there.
-    for name in ("api_write", "api_verify", "api_reports"):
+    for name in ("api_write", "api_verify", "api_reports", "api_watches"):
         blueprint = app.blueprints.get(name)
         if blueprint is not None:
             csrf.exempt(blueprint)

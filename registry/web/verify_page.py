@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import json
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.api.keys import jwks_document
-from registry.api.verify import verify_items
-from registry.certificates.models import Certificate
-from registry.db import get_session
-from registry.organisations.models import Organisation
-from registry.verification.bulk_input import NoInputColumn, decode_upload, items_from_csv, items_from_text, limit_items
-from registry.verification.receipts import check_receipt
+from registry.db import commit, get_session
+from registry.verification.bulk_input import NoInputColumn, decode_upload, items_from_text, limit_items, read_csv
+from registry.verification.receipts import check_receipt, receipt_id
+from registry.verification.service import receipt_url, verify_items
+from registry.web.i18n import current_lang
+from registry.web.results_csv import results_csv as build_csv
 
 bp = Blueprint("verify_page", __name__)
-
-CSV_COLUMNS = ("input", "number", "verdict", "star_level", "status", "signature", "mark_current", "reason", "reason_zh")
 
 
 def _form_error(message: str, status: int = 400, form: object = None) -> tuple[str, int]:
@@ -31,26 +28,9 @@ def _form_error(message: str, status: int = 400, form: object = None) -> tuple[s
     return render_template("verify.html", error=message, result=None, form=form), status
 
 
-def _results_page(result: dict[str, object], dropped: int, form: object) -> str:
-    numbers = {r["number"] for r in result["results"] if r.get("number")}  # type: ignore[attr-defined]
-    return render_template(
-        "verify.html", result=result, dropped=dropped, error=None, form=form, holders=_holders(numbers)
-    )
-
-
-def _holders(numbers: set[str]) -> dict[str, tuple[str, str]]:
-    """Holder names (zh, en) of the registered certificates among `numbers`, for the result cards."""
-    names: dict[str, tuple[str, str]] = {}
-    session = get_session()
-    ordered = sorted(numbers)
-    for start in range(0, len(ordered), 500):
-        rows = session.execute(
-            select(Certificate.number, Organisation.name_zh, Organisation.name_en)
-            .join(Organisation, Organisation.id == Certificate.holder_id)
-            .where(Certificate.number.in_(ordered[start : start + 500]))
-        )
-        names.update({number: (zh, en or "") for number, zh, en in rows})
-    return names
+def _results_page(result: dict[str, object], dropped: int, form: object, source: str = "") -> str:
+    """The results, with the upload's own columns kept for the CSV download (`source`)."""
+    return render_template("verify.html", result=result, dropped=dropped, error=None, form=form, source=source)
 
 
 @bp.errorhandler(CSRFError)
@@ -83,16 +63,19 @@ def form() -> ResponseReturnValue:
 def check() -> ResponseReturnValue:
     items = items_from_text(request.form.get("items", ""))
     upload = request.files.get("file")
+    table = None
     if upload is not None and upload.filename:
         try:
-            items += items_from_csv(decode_upload(upload.read()))
+            table = read_csv(decode_upload(upload.read()))
         except (NoInputColumn, csv.Error):
             return _form_error(
                 _(
-                    "No column of certificate numbers or mark links was found in the file. Check that it is "
-                    "a CSV with a column of certificate numbers (a header such as 'number' helps)."
+                    "No column of certificate numbers, mark links, credit codes or names was found in the file. "
+                    "Check that it is a CSV with such a column (a header such as 'number' helps)."
                 )
             )
+    pasted = len(items)
+    items += table.items if table is not None else []
     if not items:
         return _form_error(_("Paste certificate numbers or upload a CSV file."))
     items, dropped = limit_items(items)
@@ -103,8 +86,14 @@ def check() -> ResponseReturnValue:
             as_of = dt.date.fromisoformat(raw_day)
         except ValueError:
             return _form_error(_("The date must be in the form YYYY-MM-DD."))
-    result = verify_items(items, as_of)
-    return _results_page(result, dropped, request.form)
+    session = get_session()
+    result = verify_items(session, items, as_of)
+    commit(session)
+    source = ""
+    if table is not None:
+        kept = table.rows[: max(0, len(items) - pasted)]
+        source = json.dumps({"header": table.header, "rows": kept}, ensure_ascii=False)
+    return _results_page(result, dropped, request.form, source)
 
 
 @bp.post("/verify/results")
@@ -114,15 +103,17 @@ def results() -> ResponseReturnValue:
     if payload is None:
         return _form_error(_("The receipt is not valid or was altered."), form={})
     rows = payload.get("results", [])
+    receipt = request.form["receipt"].strip()
     result = {
         "checked_at": payload.get("checked_at"),
         "as_of": payload.get("as_of"),
         "results": rows,
-        "receipt": request.form["receipt"].strip(),
+        "receipt": receipt,
+        "receipt_id": receipt_id(receipt),
     }
     dropped = request.form.get("dropped", "0")
     form = {"items": "\n".join(str(r.get("input", "")) for r in rows), "as_of": payload.get("as_of") or ""}  # type: ignore[union-attr]
-    return _results_page(result, int(dropped) if dropped.isdigit() else 0, form)
+    return _results_page(result, int(dropped) if dropped.isdigit() else 0, form, request.form.get("source", ""))
 
 
 def _receipt_payload() -> dict[str, object] | None:
@@ -135,31 +126,29 @@ def results_csv() -> ResponseReturnValue:
     payload = _receipt_payload()
     if payload is None:
         return _form_error(_("The receipt is not valid or was altered."))
-    out = io.StringIO()
-    # A BOM so that Excel opens the UTF-8 file with Chinese text intact.
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([*CSV_COLUMNS, "checked_at", "as_of"])
-    for row in payload.get("results", []):  # type: ignore[union-attr]
-        writer.writerow(
-            [_cell(row.get(c)) for c in CSV_COLUMNS] + [payload.get("checked_at"), payload.get("as_of") or ""]
-        )
+    header, rows = _source_columns(request.form.get("source", ""))
+    url = receipt_url(receipt_id(request.form["receipt"]))
+    body = build_csv(payload, current_lang(), url, header, rows)
     stamp = str(payload.get("checked_at", "")).replace(":", "").replace("-", "")
     return Response(
-        out.getvalue().encode("utf-8"),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="verification-{stamp}.csv"'},
     )
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    # Cells starting with = + - @ (or TAB, CR before them) would run as formulas in Excel.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _source_columns(raw: str) -> tuple[list[str] | None, list[list[str]] | None]:
+    """The upload's own header and rows, sent back by the results page (ignored when malformed)."""
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        return None, None
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+        return None, None
+    header = data.get("header")
+    header = [str(c) for c in header] if isinstance(header, list) else None
+    rows = [[str(c) for c in row] for row in data["rows"] if isinstance(row, list)]
+    return header, rows
 
 
 @bp.post("/verify/receipt.jws")

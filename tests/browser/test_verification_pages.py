@@ -49,5 +49,10 @@ def test_uploading_a_csv_and_downloading_results(page, live_server, session, bod
     download.value.save_as(str(path))
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    verdicts = [r["verdict"] for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))]
-    assert verdicts == ["valid", "valid", "not_found"]
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    # The upload's own columns come first, then the results in the page's language.
+    assert [(r["投标人"], r["Verdict"]) for r in rows] == [
+        ("甲公司", "Valid"),
+        ("乙公司", "Valid"),
+        ("丙公司", "Not found"),
+    ]

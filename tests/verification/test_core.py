@@ -120,7 +120,8 @@ def test_numbers_and_unknowns(session, body, minter, verify):
     result = verify(cert.number.lower())
     assert (result.verdict, result.signature, result.mark_current) == ("valid", "none", None)
     assert verify("NOPE-2020-0001").verdict == "not_found"
-    assert verify("<script>").verdict == "forged"
+    junk = verify("<script>")
+    assert (junk.verdict, junk.input_kind) == ("not_found", "unknown") and "not understood" in junk.reason_en
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
@@ -128,3 +129,5 @@ def test_numbers_and_unknowns(session, body, minter, verify):
 def test_any_input_gives_a_verdict_never_an_exception(verify, text):
     result = verify(text)
     assert result.verdict in {"forged", "not_found"}
+    # Only what looks like a mark token can be forged; anything else unknown is simply not found.
+    assert result.verdict == "not_found" or result.input_kind in ("token", "url")

@@ -27,7 +27,7 @@ def test_the_api_reference_lists_every_operation_and_schema_of_the_openapi_docum
     doc = build_document("https://registry.example.cn")
     html = client.get("/for-bodies/api?lang=en").get_data(as_text=True)
     for path, item in doc["paths"].items():
-        for method in item:
+        for method in (m for m in item if m in ("get", "put", "post", "patch", "delete")):
             assert f"<code>{method.upper()} {path}</code>" in html
     for name in doc["components"]["schemas"]:
         assert f'id="schema-{name}"' in html

@@ -25,8 +25,8 @@ def test_paste_numbers_and_download_csv_and_receipt(client, session, body, minte
     raw = csv_response.data
     assert raw.startswith(b"\xef\xbb\xbf") and csv_response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [row["verdict"] for row in rows] == ["valid", "valid", "not_found"]
-    assert rows[0]["number"] == a.number and "登记簿中没有证书" in rows[2]["reason_zh"]
+    assert [row["结论"] for row in rows] == ["有效", "有效", "未找到"]
+    assert rows[0]["证书编号"] == a.number and "登记簿中没有证书" in rows[2]["说明"]
     jws = client.post("/verify/receipt.jws", data={"csrf_token": csrf, "receipt": receipt})
     assert jws.data.decode().strip() == receipt and "attachment" in jws.headers["Content-Disposition"]
     forged = client.post("/verify/results.csv", data={"csrf_token": csrf, "receipt": receipt[:-6] + "AAAAAA"})
@@ -60,7 +60,7 @@ def test_empty_and_bad_input_get_a_friendly_message(client, minter):
 
 
 def test_a_csv_without_a_number_column_gets_a_friendly_message(client, minter):
-    content = b"name,city\nAcme,Beijing\nFoo,Shanghai\n"
+    content = b"city,count\n#,1\n?,2\n"
     r = client.post(
         "/verify?lang=en",
         data={"csrf_token": token_of(client, "en"), "file": (io.BytesIO(content), "x.csv")},

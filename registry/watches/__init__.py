@@ -1,0 +1,1 @@
+"""Watch lists: signed webhooks and Atom feeds when watched certificates change."""
