@@ -138,7 +138,12 @@ class SearchService:
         if cached is not None and time.monotonic() - cached[0] < self.vocabulary_ttl:
             return cached[1]
         vocab = vocabulary(
-            [tuple(r) for r in session.execute(select(Scheme.code, Scheme.short_name, Scheme.name_zh, Scheme.name_en))],
+            [
+                tuple(r)
+                for r in session.execute(
+                    select(Scheme.code, Scheme.short_name, Scheme.name_zh, Scheme.name_en, Scheme.short_name_zh)
+                )
+            ],
             [
                 tuple(r)
                 for r in session.execute(

@@ -180,8 +180,11 @@ def _add_stars(b: _Builder) -> None:
             b.add(form, "stars", [str(level) for level in range(n, 6)])
 
 
-def _add_schemes(b: _Builder, schemes: Iterable[tuple[str, str, str, str]]) -> None:
-    for code, short_name, name_zh, name_en in schemes:
+def _add_schemes(b: _Builder, schemes: Iterable[tuple[str, ...]]) -> None:
+    for code, short_name, name_zh, name_en, *chinese in schemes:
+        # The Chinese short name printed on marks (北京零售), when the register has one.
+        for form in (f for f in chinese if f):
+            b.add(form, "scheme", (code,))
         for form in (code, short_name):
             b.add(form, "scheme", (code,), compact=True)
             number = _SCHEME_NUMBER.match(form.lower())
@@ -249,12 +252,12 @@ def _static_part() -> tuple[Table, dict[str, Meaning], frozenset[str]]:
 
 
 def vocabulary(
-    schemes: Iterable[tuple[str, str, str, str]],
+    schemes: Iterable[tuple[str, ...]],
     bodies: Iterable[tuple[str, str, str]],
 ) -> Vocabulary:
     """The dictionary for `understand`.
 
-    `schemes` are (code, short_name, name_zh, name_en), `bodies` (code, name_zh, name_en).
+    `schemes` are (code, short_name, name_zh, name_en[, short_name_zh]), `bodies` (code, name_zh, name_en).
     """
     static_forms, static_phrases, static_prefixes = _static_part()
     b = _Builder()

@@ -168,3 +168,36 @@ def test_the_menu_opens_on_a_phone(browser, live_server: str) -> None:  # type: 
         page.goto(f"{live_server}/?lang={lang}")
         assert page.locator(".site-nav a").first.is_visible() and not page.locator(".menu > summary").is_visible()
         context.close()
+
+
+def test_directory_reference_and_portal_pages_fit_a_phone(  # type: ignore[no-untyped-def]
+    browser, live_server: str, app, session: Session, monkeypatch
+) -> None:
+    from registry.accounts.passwords import current_passwords
+    from registry.accounts.service import create_user
+    from registry.bodies.models import CertificationBody
+
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", False)
+    seed(session, 40)
+    body = session.scalars(select(CertificationBody).order_by(CertificationBody.code)).first()
+    create_user(session, current_passwords(), "staff@body.cn", body, "admin", password="a-long-password-1")
+    commit(session)
+    for width, height, lang in screens():
+        context, page = open_page(browser, width, height, lang)
+        for path in ("/bodies", "/for-bodies", "/for-bodies/api"):
+            page.goto(f"{live_server}{path}?lang={lang}")
+            check_layout(page)
+        page.goto(f"{live_server}/portal/login?lang={lang}")
+        page.locator("#email").fill("staff@body.cn")
+        page.locator("#password").fill("a-long-password-1")
+        page.locator(".stack-form button").click()
+        page.wait_for_selector("table.table")
+        check_layout(page)
+        # Each number and verdict badge on one line; a narrow screen scrolls the table instead.
+        for cell in ("td code", "td .badge"):
+            first = page.locator(f"table.table tbody tr {cell}").first
+            assert len(first.evaluate("el => [...el.getClientRects()]")) == 1, cell
+            assert first.bounding_box()["height"] < 32, cell
+        assert page.locator("table.table tbody td.holder").first.bounding_box()["width"] >= 100
+        shot(page, f"portal-certificates-{lang}-{width}")
+        context.close()

@@ -116,3 +116,9 @@ def test_contact_details_are_checked_saved_and_published(client, admin_client):
     assert ok.status_code == 302
     page = client.get("/for-bodies?lang=en").get_data(as_text=True)
     assert "cert@body-one.cn" in page and "+86 10 1234 5678" in page
+
+
+def test_the_keys_page_shows_the_authorization_header_as_text(admin_client):
+    for lang, placeholder in (("en", "&lt;key&gt;"), ("zh", "&lt;密钥&gt;")):
+        html = admin_client.get(f"/portal/keys?lang={lang}").get_data(as_text=True)
+        assert f"Bearer {placeholder}" in html and "Bearer <" not in html

@@ -127,3 +127,9 @@ def test_search_page_shows_chips_verdicts_expiry_and_every_facet_value(client, d
     regions = client.get("/api/v1/certificates?per_page=1").get_json()["facets"]["region"]
     for code in regions:
         assert f"region={code}" in listing
+
+
+def test_the_chinese_short_name_printed_on_marks_finds_its_scheme(client, demo: Session) -> None:  # type: ignore[no-untyped-def]
+    answer = client.get("/api/v1/certificates", query_string={"q": "北京零售", "per_page": 1}).get_json()
+    assert answer["understood"] == [{"facet": "scheme", "values": ["BJ-RETAIL-SQ"], "words": "北京零售"}]
+    assert answer["total"] == client.get("/api/v1/certificates?scheme=BJ-RETAIL-SQ&per_page=1").get_json()["total"] > 0

@@ -42,3 +42,12 @@ def test_directory_schemes_stats_and_home(client, session: Session, body) -> Non
     assert "<svg" in client.get("/stats").get_data(as_text=True)
     assert "测试认证中心" in client.get("/bodies").get_data(as_text=True)
     assert 'role="search"' in client.get("/").get_data(as_text=True)
+
+
+def test_results_name_the_scheme_in_the_page_language(client, session: Session, body) -> None:  # type: ignore[no-untyped-def]
+    # The scheme's Chinese short name is the one printed on Chinese marks ("售后服务"), not "GB/T 27922".
+    issue(session, body, holder={"name_zh": "北京华达百货有限公司"})
+    chinese = client.get("/search?q=华达").get_data(as_text=True)
+    english = client.get("/search?q=华达&lang=en").get_data(as_text=True)
+    assert "· 售后服务 ·" in chinese and "· GB/T 27922 ·" not in chinese
+    assert "· GB/T 27922 ·" in english and "售后服务 ·" not in english

@@ -35,3 +35,12 @@ def test_the_api_reference_lists_every_operation_and_schema_of_the_openapi_docum
     assert "<script" not in html
     # Nothing loaded from elsewhere; the only outside link is the ICP filing record in the footer.
     assert not re.search(r'(src|href)="https?://(?!registry\.example\.cn|beian\.miit\.gov\.cn/")', html)
+
+
+def test_placeholders_in_the_explanations_show_as_text_not_as_markup(client):
+    # "<key>" sent raw would be an unknown HTML element: the browser shows "Bearer ;".
+    en = client.get("/for-bodies?lang=en").get_data(as_text=True)
+    assert "Bearer &lt;key&gt;" in en and "evaluation.&lt;component&gt;" in en
+    assert "<key>" not in en and "<component>" not in en
+    zh = client.get("/for-bodies?lang=zh").get_data(as_text=True)
+    assert "Bearer &lt;密钥&gt;" in zh and "evaluation.&lt;评价项目&gt;" in zh
