@@ -238,3 +238,15 @@ def test_receipt_log_index_follows_as_of(client, session, body, minter, log_key)
     yesterday = (today() - dt.timedelta(days=1)).isoformat()
     before = client.post("/api/v1/verify", json={"items": [cert.number], "as_of": yesterday}).json
     assert before["results"][0]["log_index"] == 0 and before["results"][0]["verdict"] == "valid"
+
+
+def test_the_receipt_page_shows_the_log_checkpoint_and_a_proof_per_result(client, session, body, minter, log_key):
+    cert = issue(session, body, minter)
+    answer = client.post("/api/v1/verify", json={"items": [cert.number, "NOPE-1"]}).json
+    page = client.get(f"/r/{answer['receipt_id']}?lang=en").get_data(as_text=True)
+    assert "In the public transparency log" in page and f"at size {answer['log']['size']}" in page
+    link = f'href="/api/v1/certificates/{cert.number}/proof?index=0"'
+    assert link in page and page.count("/proof?index=") == 1  # NOPE-1 is not in the log
+    assert answer["log"]["checkpoint"].splitlines()[0] in page
+    proof = client.get(f"/api/v1/certificates/{cert.number}/proof?index=0").get_data(as_text=True)
+    assert check_proof(proof, log_key)[1]  # the linked proof checks with the log key alone
