@@ -19,7 +19,7 @@ from registry.certificates.models import Certificate
 from registry.certificates.verdicts import verdict_sql
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
-from registry.search.interfaces import FACETS, Hits, Row, SearchQuery
+from registry.search.interfaces import FACETS, Hits, Row, SearchQuery, ordered_counts
 from registry.search.text import TextQuery, matches
 
 
@@ -138,7 +138,7 @@ class DatabaseBackend:
                 for name in FACETS:
                     column = columns[name]
                     rows = session.execute(joined(column, func.count()).where(where).group_by(column)).all()
-                    facets[name] = _sorted(Counter({str(v): n for v, n in rows if v is not None}))
+                    facets[name] = ordered_counts(Counter({str(v): n for v, n in rows if v is not None}))
             return Hits(total=total, numbers=numbers, facets=facets)
         where = and_(_text_superset(query.text), *conditions)
         found = []
@@ -154,9 +154,5 @@ class DatabaseBackend:
             for _key, row in found:
                 for name, value in row.facet_values(day).items():
                     tallies[name][value] += 1
-            facets = {name: _sorted(tallies[name]) for name in FACETS}
+            facets = {name: ordered_counts(tallies[name]) for name in FACETS}
         return Hits(total=len(found), numbers=[row.number for _k, row in found[start:limit]], facets=facets)
-
-
-def _sorted(tally: Counter[str]) -> dict[str, int]:
-    return {k: int(v) for k, v in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])) if k and v > 0}

@@ -20,11 +20,9 @@ from sqlalchemy.orm import Session
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import NO_MERGE
 
-from registry.bodies.models import CertificationBody
 from registry.certificates.chain import GENESIS
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
-from registry.organisations.models import Organisation
-from registry.schemes.models import Scheme
+from registry.search.database import joined, row_columns
 from registry.search.index import IndexStore, State
 from registry.search.interfaces import Row
 from registry.search.schema import document
@@ -48,27 +46,8 @@ def head(session: Session) -> tuple[int, str]:
 
 
 def _rows_query():  # type: ignore[no-untyped-def]
-    return (
-        select(
-            Certificate.id,
-            Certificate.number,
-            Organisation.credit_code,
-            Organisation.name_zh,
-            Organisation.name_en,
-            Certificate.scope_zh,
-            Certificate.scope_en,
-            Scheme.code,
-            Certificate.star_level,
-            Certificate.status,
-            CertificationBody.code,
-            Organisation.region,
-            Organisation.business_type,
-            Certificate.expires,
-        )
-        .join(Organisation, Organisation.id == Certificate.holder_id)
-        .join(Scheme, Scheme.id == Certificate.scheme_id)
-        .join(CertificationBody, CertificationBody.id == Certificate.body_id)
-    )
+    # The certificate's id first (batches page by it), then the columns of a search Row.
+    return joined(Certificate.id, *row_columns())
 
 
 def _row(values: tuple) -> Row:  # type: ignore[type-arg]

@@ -47,6 +47,11 @@ class Hits:
     facets: dict[str, dict[str, int]]
 
 
+def ordered_counts(tally: Mapping[str, int]) -> dict[str, int]:
+    """Facet counts as every backend answers them: most first, then by value; no empty values or zeros."""
+    return {k: int(v) for k, v in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])) if k and v > 0}
+
+
 def sort_key(
     query: SearchQuery, rank: int, name_len: int, stars: int, expires: dt.date, number: str
 ) -> tuple[Any, ...]:

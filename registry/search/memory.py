@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from registry.search.interfaces import FACETS, Hits, Row, SearchQuery
+from registry.search.interfaces import FACETS, Hits, Row, SearchQuery, ordered_counts
 from registry.search.text import matches
 
 
@@ -43,9 +43,6 @@ class MemoryBackend:
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
             tallies = {name: Counter(values[name] for _k, _r, values in found) for name in FACETS}
-            facets = {
-                name: {k: v for k, v in sorted(t.items(), key=lambda kv: (-kv[1], kv[0])) if k}
-                for name, t in tallies.items()
-            }
+            facets = {name: ordered_counts(t) for name, t in tallies.items()}
         start, limit = (query.page - 1) * query.per_page, query.page * query.per_page
         return Hits(total=len(found), numbers=[row.number for _k, row, _v in found[start:limit]], facets=facets)

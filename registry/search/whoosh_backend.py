@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from registry.search import segments
 from registry.search.analyzer import bigrams
 from registry.search.index import IndexStore
-from registry.search.interfaces import FACETS, Hits, SearchQuery
+from registry.search.interfaces import FACETS, Hits, SearchQuery, ordered_counts
 from registry.search.text import EXACT_ID, EXACT_NAME, NAME, NUMBER_PREFIX, TextQuery
 
 # The rarest bigrams of a long run already pin it down; the stored text settles the rest.
@@ -211,12 +211,8 @@ def run(searcher: Any, query: SearchQuery) -> Hits:
         key=lambda kn: (*kn[0], kn[1]),
     )
     numbers = [number for _key, number in keyed[(query.page - 1) * query.per_page : limit]]
-    facets = {name: _sorted(tallies.get(name, Counter())) for name in FACETS} if query.facets else {}
+    facets = {name: ordered_counts(tallies.get(name, Counter())) for name in FACETS} if query.facets else {}
     return Hits(total=total, numbers=numbers, facets=facets)
-
-
-def _sorted(tally: Counter[str]) -> dict[str, int]:
-    return {k: int(v) for k, v in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])) if k and v > 0}
 
 
 __all__ = ["EXACT_ID", "EXACT_NAME", "NAME", "NUMBER_PREFIX", "WhooshBackend", "run"]
