@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # GB 32100-2015 uses the digits and 21 upper-case letters; I, O, Z, S and V are never used.
@@ -57,6 +57,7 @@ def region_problem(code: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def region_name(code: str, lang: str = "zh") -> str:
     """The region's name with its province, e.g. 北京市朝阳区 / Chaoyang District, Beijing."""
     table = regions()

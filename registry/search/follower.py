@@ -91,7 +91,7 @@ def build(session: Session, store: IndexStore, day: dt.date, progress: Progress 
 
 
 # Whoosh reckons about 10 KB of pool memory a certificate; 12 leaves room.
-_KB_PER_DOC = 12
+_KB_PER_DOC = 20
 # Pool memory per writing process. Past it Whoosh spills sorted runs to disk and merges them back
 # one pickled posting at a time (at 1,000,000 certificates and 1 GB, five or six runs a process);
 # a bigger build is written in batches of separate segments instead (see `write_all`). With

@@ -74,7 +74,7 @@ class SearchService:
         self._thread: threading.Thread | None = None
         self._pid = 0
         self._lock = threading.Lock()
-        self._vocabulary: tuple[float, Vocabulary] | None = None
+        self._vocabulary: tuple[float, Vocabulary, dict[str, dict[str, tuple[str, str]]]] | None = None
 
     # -- following ---------------------------------------------------------------------------
 
@@ -134,25 +134,35 @@ class SearchService:
 
     def vocabulary(self, session: Session) -> Vocabulary:
         """Place, star, scheme, body and business-type words (schemes and bodies re-read every 30 s)."""
+        return self._reference(session)[0]
+
+    def display_names(self, session: Session) -> dict[str, dict[str, tuple[str, str]]]:
+        """{"scheme" or "body": {code: (name_zh, name_en)}}: how facets and chips name them (same 30 s)."""
+        return self._reference(session)[1]
+
+    def _reference(self, session: Session) -> tuple[Vocabulary, dict[str, dict[str, tuple[str, str]]]]:
         cached = self._vocabulary
         if cached is not None and time.monotonic() - cached[0] < self.vocabulary_ttl:
-            return cached[1]
-        vocab = vocabulary(
-            [
-                tuple(r)
-                for r in session.execute(
-                    select(Scheme.code, Scheme.short_name, Scheme.name_zh, Scheme.name_en, Scheme.short_name_zh)
-                )
-            ],
-            [
-                tuple(r)
-                for r in session.execute(
-                    select(CertificationBody.code, CertificationBody.name_zh, CertificationBody.name_en)
-                )
-            ],
-        )
-        self._vocabulary = (time.monotonic(), vocab)
-        return vocab
+            return cached[1], cached[2]
+        schemes = [
+            tuple(r)
+            for r in session.execute(
+                select(Scheme.code, Scheme.short_name, Scheme.name_zh, Scheme.name_en, Scheme.short_name_zh)
+            )
+        ]
+        bodies = [
+            tuple(r)
+            for r in session.execute(
+                select(CertificationBody.code, CertificationBody.name_zh, CertificationBody.name_en)
+            )
+        ]
+        vocab = vocabulary(schemes, bodies)  # type: ignore[arg-type]
+        names = {
+            "scheme": {code: (zh, en) for code, _short, zh, en, _short_zh in schemes},
+            "body": {code: (zh, en) for code, zh, en in bodies},
+        }
+        self._vocabulary = (time.monotonic(), vocab, names)
+        return vocab, names
 
     def understood(self, session: Session, request: SearchRequest) -> Understood:
         if not request.understand:

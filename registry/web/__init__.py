@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
         pick=i18n.pick,
         lang_url=i18n.lang_url,
         nav_current=i18n.nav_current,
+        nav_here=i18n.nav_here,
         fragment=fragment,
         verdict_names=i18n.VERDICT_NAMES,
         verdict_words=i18n.VERDICT_WORDS,
