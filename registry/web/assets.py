@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from flask import Flask, Response, redirect, request, url_for
@@ -71,12 +73,26 @@ def init_app(app: Flask) -> None:
 
 
 def static_version(folder: Path, filename: str) -> str | None:
-    """A short fingerprint of a static file's content, or None when there is no such file."""
-    path = (folder / filename).resolve()
-    if folder.resolve() not in path.parents or not path.is_file():
+    """A short fingerprint of a static file's content, or None when there is no such file.
+
+    Asked for every static URL a page links (no path resolving: one stat, then the cached hash).
+    """
+    name = posixpath.normpath(filename)
+    if name.startswith(("/", "../")) or name in ("..", "."):
         return None
-    stat = path.stat()
+    path = _root(folder) / name
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):
+        return None
+    if not S_ISREG(stat.st_mode):
+        return None
     return _fingerprint(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _root(folder: Path) -> Path:
+    return folder.resolve()
 
 
 @lru_cache(maxsize=64)

@@ -61,13 +61,14 @@ def highlight(text: str, terms: tuple[str, ...] | list[str]) -> Markup:
     pattern = _terms_pattern(tuple(terms)) if terms else None
     if pattern is None or not text:
         return escape(text)
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in pattern.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        out.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
+        out += (escape(text[last : match.start()]), "<mark>", escape(match.group(0)), "</mark>")
         last = match.end()
     out.append(escape(text[last:]))
-    return Markup("").join(out)
+    # Every piece of `text` went through escape(); the rest are the two tags.
+    return Markup("".join(out))
 
 
 def facet_label(name: str, value: str, names: dict[str, dict[str, tuple[str, str]]], lang: str | None = None) -> str:
@@ -99,12 +100,13 @@ class FacetLinks:
 
     def __init__(self, args: dict[str, str]) -> None:
         self.args = args
+        self._all = urlencode(args)
         self._prefixes: dict[str, str] = {}
 
     def __call__(self, name: str, value: str) -> str:
         prefix = self._prefixes.get(name)
         if prefix is None:
-            others = urlencode({k: v for k, v in self.args.items() if k != name})
+            others = urlencode({k: v for k, v in self.args.items() if k != name}) if name in self.args else self._all
             prefix = self._prefixes[name] = f"/search?{others}&{name}=" if others else f"/search?{name}="
         return prefix + quote_plus(value)
 

@@ -51,7 +51,11 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=app.config["BASE_URL"].startswith("https://"),
     )
-    manager = LoginManager(app)
+    manager = LoginManager()
+    # Templates get the lazy `current_user` proxy: Flask-Login's own context processor loads the
+    # user for every page rendered, the public pages included, which never show who is signed in.
+    manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     manager.login_view = "portal.login"
     manager.login_message = lazy_gettext("Please sign in to continue.")
     manager.login_message_category = "info"
