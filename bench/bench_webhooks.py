@@ -110,7 +110,7 @@ def main() -> None:
         commit(session)
         register = Register(session, Actor("bench"), body=body, minter=minter_for(session, app.config["SETTINGS"]))
         items = [certificate_input() for _ in range(WATCHES)]
-        register.issue_many(enumerate(items), body, keep=False)
+        register.issue_many(enumerate(items), body)
         commit(session)
         numbers = [i.number for i in items]
         for i in range(WATCHES):

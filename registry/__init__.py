@@ -47,6 +47,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from registry.transparency import init_app as init_transparency
 
     init_transparency(app)
+    from registry.watches import init_app as init_watches
+
+    init_watches(app)
 
     from registry.api import init_app as init_api
     from registry.web import init_app as init_web
@@ -61,4 +64,6 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from registry.cli import init_app as init_cli
 
     init_cli(app)
+    # Last: every view registered above runs as one unit of work (one commit, in one place).
+    db.commit_views(app)
     return app

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -113,6 +116,56 @@ def _make_engine(url: str, lock_timeout: int) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={lock_timeout * 1000}"})
 
 
+# -- the unit of work -------------------------------------------------------------------------
+#
+# A request or command is one unit of work: services add and flush, and the unit commits once,
+# in one place (`unit_of_work` below for views, registry.cli.common.unit_of_work for commands).
+# Work that follows from the register's events subscribes here instead of being scheduled by hand.
+
+
+@dataclass
+class Subscribers:
+    """What runs when a unit of work has appended register events (see registry.certificates.ledger).
+
+    `before` runs inside the unit of work just before it commits, with the session and the chain
+    sequence number the unit started after (writes that must be durable with the events: the
+    webhook outbox). `after` runs once the commit succeeded (the search index, the transparency log).
+    """
+
+    before: dict[str, Callable[[Session, int], None]] = field(default_factory=dict)
+    after: dict[str, Callable[[], None]] = field(default_factory=dict)
+
+
+SUBSCRIBERS = "registry.subscribers"
+
+
+def subscribers(app: Flask) -> Subscribers:
+    """The app's subscribers to committed events (packages add theirs in their init_app)."""
+    return app.extensions[SUBSCRIBERS]
+
+
+EVENTS_FROM = "registry.events_from"
+
+
+def events_appended(session: Session, after_seq: int) -> None:
+    """Called by the ledger when a unit of work first appends events: schedule every subscriber once."""
+    if session.info.get(EVENTS_FROM) is not None:
+        return
+    session.info[EVENTS_FROM] = after_seq
+    subs: Subscribers | None = session.info.get(SUBSCRIBERS)
+    if subs is None:
+        return
+    for key, before in subs.before.items():
+        before_commit(session, key, partial(before, session, after_seq))
+    for callback in subs.after.values():
+        after_commit(session, callback)
+
+
+def appending(session: Session) -> bool:
+    """Whether the current unit of work has appended events (and holds the chain head) since it began."""
+    return session.info.get(EVENTS_FROM) is not None
+
+
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once the current unit of work commits (dropped on rollback)."""
     session.info.setdefault("after_commit", []).append(callback)
@@ -131,6 +184,9 @@ def commit(session: Session) -> None:
     for callback in session.info.pop("before_commit", {}).values():
         callback()
     callbacks = session.info.pop("after_commit", [])
+    session.info.pop(EVENTS_FROM, None)
+    session.info.pop(WROTE, None)
+    session.info.pop(KEEP, None)
     session.commit()
     for callback in callbacks:
         callback()
@@ -140,14 +196,90 @@ def rollback(session: Session) -> None:
     """Roll back and forget any work collected for before or after the commit."""
     session.info.pop("before_commit", None)
     session.info.pop("after_commit", None)
+    session.info.pop(EVENTS_FROM, None)
+    session.info.pop(WROTE, None)
+    session.info.pop(KEEP, None)
     session.rollback()
+
+
+def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A view as one unit of work: what it did commits when it succeeds, and nothing otherwise.
+
+    Applied to every view by `commit_views`, so no view commits by hand. A view that raised, or
+    answered with an error status, leaves nothing behind (unless it called `keep_work`, as a
+    refused sign-in does to count the failure). Committing inside the view call, not after the
+    response is built, lets a failed commit (a lock timeout, a constraint) reach the error
+    handlers like any other error.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        response = current_app.make_response(view(*args, **kwargs))
+        session: Session | None = g.get("db_session")
+        if session is not None and _has_work(session):
+            if response.status_code < 400 or session.info.get(KEEP):
+                commit(session)
+            else:
+                rollback(session)
+        return response
+
+    return wrapper
+
+
+KEEP = "registry.keep"
+
+
+def keep_work(session: Session) -> None:
+    """Commit this request's work even though it answers with an error (e.g. a refused sign-in's count)."""
+    session.info[KEEP] = True
+
+
+def _has_work(session: Session) -> bool:
+    return bool(
+        session.new
+        or session.dirty
+        or session.deleted
+        or session.info.get(WROTE)
+        or session.info.get("before_commit")
+        or session.info.get("after_commit")
+    )
+
+
+WROTE = "registry.wrote"
+
+
+def note_write(session: Session, *_args: Any) -> None:
+    """Mark the unit of work as having written (for writes on the session's connection, which the
+    session does not see; flushes and session statements are noticed on their own)."""
+    session.info[WROTE] = True
+
+
+def _note_statement(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def commit_views(app: Flask) -> None:
+    """Wrap every view registered so far as a unit of work (call after all blueprints)."""
+    for endpoint, view in list(app.view_functions.items()):
+        if not getattr(view, "registry_unit_of_work", False):
+            wrapped = unit_of_work(view)
+            wrapped.registry_unit_of_work = True  # type: ignore[attr-defined]
+            app.view_functions[endpoint] = wrapped
 
 
 def init_app(app: Flask) -> None:
     """Attach an engine and a session factory; close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["SETTINGS"].write_lock_timeout)
     app.extensions["registry.engine"] = engine
-    app.extensions["registry.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    subs = app.extensions[SUBSCRIBERS] = Subscribers()
+    # Every session of this app knows the app's subscribers: a ledger append schedules them.
+    factory = sessionmaker(engine, expire_on_commit=False, info={SUBSCRIBERS: subs})
+    # Whether a unit of work wrote (flushed objects or ran INSERT/UPDATE/DELETE): views that only
+    # read end without a commit.
+    event.listen(factory, "after_flush", note_write)
+    event.listen(factory, "do_orm_execute", _note_statement)
+    app.extensions["registry.sessionmaker"] = factory
 
     @app.teardown_request
     def _end_unit_of_work(_exc: BaseException | None) -> None:

@@ -8,7 +8,7 @@ from pydantic import ValidationError as PydanticError
 
 from registry.api.write import json_body
 from registry.certificates.schemas import field_errors
-from registry.db import commit, get_session
+from registry.db import get_session
 from registry.errors import ValidationError
 from registry.reports.schemas import ReportIn
 from registry.reports.service import file_report
@@ -25,7 +25,6 @@ def create() -> ResponseReturnValue:
         raise ValidationError(field_errors(exc)) from None
     session = get_session()
     report = file_report(session, current_verifier(), data)
-    commit(session)
     response = jsonify(id=report.id)
     response.headers["Cache-Control"] = "no-store"
     return response, 201

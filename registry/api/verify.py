@@ -9,7 +9,7 @@ from pydantic import ValidationError as PydanticError
 from registry.api.keys import jwks_document
 from registry.api.write import json_body
 from registry.certificates.schemas import field_errors
-from registry.db import commit, get_session
+from registry.db import get_session
 from registry.errors import ValidationError
 from registry.verification.receipts import check_receipt
 from registry.verification.schemas import ReceiptCheckIn, VerifyIn
@@ -30,7 +30,6 @@ def verify() -> ResponseReturnValue:
     data = parse(VerifyIn)
     session = get_session()
     answer = verify_items(session, data.items, data.as_of)
-    commit(session)
     response = jsonify(answer)
     response.headers["Cache-Control"] = "no-store"
     return response

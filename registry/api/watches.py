@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from registry.api.write import json_body
-from registry.db import commit, get_session
+from registry.db import get_session
 from registry.errors import Unauthorized
 from registry.watches.service import authorised_watch, create_watch, delete_watch, parse_watch, watch_targets
 
@@ -29,7 +29,6 @@ def create() -> ResponseReturnValue:
     data = parse_watch(json_body())
     session = get_session()
     watch = create_watch(session, data, current_app.config["SETTINGS"].webhook_allow_hosts)
-    commit(session)
     response = jsonify(id=watch.id, secret=watch.secret, feed_url=feed_url(watch.id), url=watch.url)
     response.status_code = 201
     response.headers["Cache-Control"] = "no-store"
@@ -55,5 +54,4 @@ def show(watch_id: str) -> ResponseReturnValue:
 def delete(watch_id: str) -> ResponseReturnValue:
     session = get_session()
     delete_watch(session, authorised_watch(session, watch_id, _bearer()))
-    commit(session)
     return "", 204

@@ -15,9 +15,8 @@ from registry.certificates.models import Certificate
 from registry.certificates.schemas import CertificateIn, parse_certificate, parse_event
 from registry.certificates.service import Register
 from registry.certificates.validation import today
-from registry.db import commit, get_session
+from registry.db import get_session, rollback
 from registry.errors import FieldError, RegistryError, ValidationError
-from registry.search import schedule_sync
 from registry.signing.service import current_minter
 
 bp = Blueprint("api_write", __name__, url_prefix="/api/v1")
@@ -42,11 +41,6 @@ def json_body() -> Any:
     if data is None:
         raise BadRequest("the request body is not valid JSON", "请求体不是有效的 JSON")
     return data
-
-
-def _after_write() -> None:
-    """Schedule what follows a committed write: the search index catches up at once."""
-    schedule_sync(get_session())
 
 
 def _parse_items(data: Any) -> tuple[list[CertificateIn], bool]:
@@ -79,15 +73,13 @@ def issue(caller: Caller) -> ResponseReturnValue:
     register = Register(session, caller.actor, body=caller.body, minter=current_minter())
     # The bulk path: set-based inserts instead of an ORM object per row (a 1,000-item batch in
     # well under a second); the stored certificates are read back in one query below.
-    result = register.issue_many(enumerate(items), caller.body, keep=False)
+    result = register.issue_many(enumerate(items), caller.body)
     if result.errors:
         prefix = (lambda i: f"items[{i}].") if batch else (lambda i: "")
         errors = [FieldError(prefix(i) + e.field, e.message, e.message_zh) for i, e in result.errors]
         if result.conflict:
             raise ValidationError(errors, status=409, title="Conflict")
         raise ValidationError(errors)
-    _after_write()
-    commit(session)
     base_url, day = current_app.config["BASE_URL"], today()
     stored = {
         c.number: c
@@ -115,6 +107,8 @@ def post_event(number: str, caller: Caller) -> ResponseReturnValue:
     if key:
         stored = replay(session, caller.key.id, key, print_)
         if stored is not None:
+            # A replay changes nothing, not even the key's last use (a backup taken after it is the same).
+            rollback(session)
             response = jsonify(stored.body)
             response.status_code = stored.status
             response.headers["Idempotent-Replayed"] = "true"
@@ -125,8 +119,6 @@ def post_event(number: str, caller: Caller) -> ResponseReturnValue:
     doc = certificate_json(cert, current_app.config["BASE_URL"], today())
     if key:
         remember(session, caller.key.id, key, print_, 200, doc)
-    _after_write()
-    commit(session)
     response = jsonify(doc)
     response.headers["X-Request-ID"] = request_id()
     return response

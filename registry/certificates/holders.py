@@ -8,48 +8,32 @@ an existing holder is refused unless it asks for the change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from registry.bodies.models import CertificationBody
 from registry.certificates.models import FINAL_STATUSES, Certificate
-from registry.errors import Conflict, Forbidden
+from registry.errors import Forbidden
+from registry.organisations.holders import (
+    HOLDER_FIELDS,
+    HolderConflict,
+    change_details,
+    describe,
+    details_conflict,
+    differences,
+)
 from registry.organisations.models import Organisation
 
-HOLDER_FIELDS = ("name_zh", "name_en", "region", "business_type")
-
-
-def differences(holder: Organisation, wanted: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """The fields where `wanted` (None: keep) differs from the registered holder: {field: (now, wanted)}."""
-    return {
-        f: (getattr(holder, f), wanted[f])
-        for f in HOLDER_FIELDS
-        if wanted.get(f) is not None and wanted[f] != getattr(holder, f)
-    }
-
-
-def describe(diffs: Mapping[str, tuple[str, str]]) -> str:
-    """`name_zh: 'A' -> 'B'; region: ...` for messages."""
-    return "; ".join(f"{f}: {old!r} -> {new!r}" for f, (old, new) in diffs.items())
-
-
-class HolderConflict(Conflict):
-    """A conflict about the holder's details, reported on the holder field of a batch item."""
-
-    field = "holder"
-
-
-def details_conflict(credit_code: str, diffs: Mapping[str, tuple[str, str]]) -> Conflict:
-    """An issuance names an existing holder with other details and did not ask to change them."""
-    return HolderConflict(
-        f"holder {credit_code} is registered with other details ({describe(diffs)}); send the registered "
-        "details, or set update_holder to true to change them (only a body that certifies the holder may)",
-        f"持证组织 {credit_code} 已登记的信息不同（{describe(diffs)}）；请使用已登记的信息，"
-        "或设置 update_holder 为 true 以变更（仅限已为其发证的认证机构）",
-    )
+__all__ = [
+    "HOLDER_FIELDS",
+    "HolderConflict",
+    "certifies",
+    "change_details",
+    "check_may_change",
+    "describe",
+    "details_conflict",
+    "differences",
+]
 
 
 def certifies(session: Session, holder: Organisation, body: CertificationBody) -> bool:
@@ -75,8 +59,3 @@ def check_may_change(session: Session, holder: Organisation, body: Certification
         f"only a certification body that certifies holder {holder.credit_code} may change its details",
         f"只有为持证组织 {holder.credit_code} 发证的认证机构可以变更其信息",
     )
-
-
-def change_details(diffs: Mapping[str, tuple[str, str]], credit_code: str) -> dict[str, Any]:
-    """The `details` of a holder event: which holder, and each field's old and new value."""
-    return {"holder": credit_code, "changes": {f: {"from": old, "to": new} for f, (old, new) in diffs.items()}}

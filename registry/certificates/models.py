@@ -10,12 +10,12 @@ from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.bodies.models import CertificationBody
+from registry.certificates.rules import FINAL_STATUSES, STATUSES
 from registry.db import Base, JSONDoc, UTCDateTime, utcnow
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 
-STATUSES = ("valid", "suspended", "revoked", "withdrawn")
-FINAL_STATUSES = ("revoked", "withdrawn")
+__all__ = ["FINAL_STATUSES", "STATUSES", "Certificate", "CertificateEvent", "ChainHead"]
 
 
 class Certificate(Base):

@@ -188,9 +188,9 @@ def check_rating(c: Collector, scheme: Scheme, star_level: Any, score: Any) -> D
     return parsed
 
 
-def check_dates(c: Collector, issued: dt.date | None, expires: dt.date | None) -> None:
-    """Issued must be on or before expires, and not in the future."""
-    if issued is not None and issued > today():
+def check_dates(c: Collector, issued: dt.date | None, expires: dt.date | None, day: dt.date) -> None:
+    """Issued must be on or before expires, and not after `day` (the unit of work's today)."""
+    if issued is not None and issued > day:
         c.add("issued", "cannot be in the future", "颁证日期不能晚于今天")
     if issued is not None and expires is not None and expires < issued:
         c.add("expires", "must be on or after the issue date", "有效期至不能早于颁证日期")

@@ -7,20 +7,14 @@ from typing import Any
 
 from sqlalchemy import case, literal
 
-from registry.certificates.models import FINAL_STATUSES, Certificate
+from registry.certificates.models import Certificate
+from registry.certificates.rules import FINAL_STATUSES, verdict_of
+
+__all__ = ["REGISTER_VERDICTS", "VERDICTS", "verdict_of", "verdict_sql"]
 
 VERDICTS = ("valid", "suspended", "revoked", "withdrawn", "expired", "not_found", "forged")
 # The verdicts a stored certificate can have (the others describe inputs, not certificates).
 REGISTER_VERDICTS = ("valid", "suspended", "revoked", "withdrawn", "expired")
-
-
-def verdict_of(status: str, expires: dt.date, day: dt.date) -> str:
-    """The verdict for a stored status on `day`: final statuses stand, otherwise expiry wins."""
-    if status in FINAL_STATUSES:
-        return status
-    if expires < day:
-        return "expired"
-    return status
 
 
 def verdict_sql(day: dt.date) -> Any:

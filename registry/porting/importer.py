@@ -154,7 +154,7 @@ def issue_items(
             yield line, data
 
     result = register.issue_many(
-        parsed(), body, keep=False, release=release, on_item=on_row, check_only=check_only, on_chunk=on_chunk
+        parsed(), body, release=release, on_item=on_row, check_only=check_only, on_chunk=on_chunk
     )
     report.created, report.unchanged = result.created, result.unchanged
     report.errors = sorted(parse_errors + result.errors, key=lambda e: e[0])

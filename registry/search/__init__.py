@@ -5,31 +5,24 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app
-from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     """Attach the search service (no disk, database or dictionary is touched here)."""
+    from registry.db import subscribers
     from registry.search.index import IndexStore
     from registry.search.service import SearchService
 
     store = IndexStore(app.config["SETTINGS"].data_dir / "search")
-    app.extensions["registry.search"] = SearchService(app, store)
+    svc = app.extensions["registry.search"] = SearchService(app, store)
+    subscribers(app).after["search-index"] = svc.after_write
 
 
 def search_service(app: Flask | None = None):  # type: ignore[no-untyped-def]
     """The app's SearchService."""
     return (app or current_app).extensions["registry.search"]
-
-
-def schedule_sync(session: Session) -> None:
-    """Have the index catch up once `session` commits; call it from any request or command that wrote."""
-    from registry.db import after_commit
-
-    svc = search_service()
-    after_commit(session, svc.wake)
 
 
 def preload(app: Flask) -> None:

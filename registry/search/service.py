@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -87,6 +87,16 @@ class SearchService:
                 self._thread = threading.Thread(target=self._follow, name="search-follower", daemon=True)
                 self._thread.start()
         self._wake.set()
+
+    def after_write(self) -> None:
+        """After a commit that appended events: a server's follower thread catches up at once.
+
+        Only for writes made by a request: a command-line process exits too soon for a thread to
+        finish, and a script's or test's own session is its own business; the servers' next
+        search closes the gap either way (`ensure_fresh`).
+        """
+        if has_request_context():
+            self.wake()
 
     def _follow(self) -> None:
         while True:

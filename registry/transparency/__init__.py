@@ -8,34 +8,30 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     """Attach the log service and serve /log/ (no key, disk or database is touched here)."""
+    from registry.db import subscribers
     from registry.transparency.service import LogService
     from registry.transparency.views import bp
 
-    app.extensions["registry.transparency"] = LogService(app)
+    service = app.extensions["registry.transparency"] = LogService(app)
     app.register_blueprint(bp)
+
+    def publish_after_write() -> None:
+        # Writes made outside the app (a bare session in a script) are published by the next poll.
+        if has_app_context():
+            service.notify()
+
+    subscribers(app).after["transparency-log"] = publish_after_write
 
 
 def log_service(app: Flask | None = None):  # type: ignore[no-untyped-def]
     """The app's LogService."""
     return (app or current_app).extensions["registry.transparency"]
-
-
-def schedule_publish(session: Session) -> None:
-    """Publish the events this unit of work appends once it commits (the ledger calls this once per unit)."""
-    if not has_app_context() or "registry.transparency" not in current_app.extensions:
-        return
-    from registry.db import after_commit
-
-    service = log_service()
-    if service.notify not in session.info.get("after_commit", []):
-        after_commit(session, service.notify)
 
 
 def preload(app: Flask) -> None:

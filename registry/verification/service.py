@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from registry.certificates.chain import format_time
-from registry.db import utcnow
+from registry.db import note_write, utcnow
 from registry.errors import RegistryError
 from registry.signing.service import cached_active_kid, load_signer
 from registry.transparency.proofs import log_positions
@@ -77,6 +77,7 @@ def store_receipt(session: Session, receipt: StoredReceipt) -> None:
     connection = session.connection()
     values = {"id": receipt.id, "jws": receipt.jws, "kid": receipt.kid, "checked_at": receipt.checked_at}
     connection.execute(_store_statement(connection.dialect.name), {**values, "created_at": utcnow()})
+    note_write(session)
 
 
 def stored_receipt(session: Session, rid: str) -> StoredReceipt | None:

@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import ValidationError as PydanticError
 
-from registry.db import commit, get_session
+from registry.db import get_session
 from registry.organisations.validation import region_name
 from registry.reports.schemas import KINDS, ReportIn
 from registry.reports.service import file_report
@@ -83,6 +83,5 @@ def report() -> ResponseReturnValue:
         return _page(token, form, fields), 422, {"Cache-Control": "no-store"}
     session = get_session()
     filed = file_report(session, current_verifier(), data)
-    commit(session)
     target = url_for("scan.landing", token=token, lang=request.args.get("lang"), reported=filed.id)
     return redirect(target + "#report", code=303)

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.api.keys import jwks_document
-from registry.db import commit, get_session
+from registry.db import get_session
 from registry.verification.bulk_input import NoInputColumn, decode_upload, items_from_text, limit_items, read_csv
 from registry.verification.receipts import check_receipt, receipt_id
 from registry.verification.service import receipt_url, verify_items
@@ -88,7 +88,6 @@ def check() -> ResponseReturnValue:
             return _form_error(_("The date must be in the form YYYY-MM-DD."))
     session = get_session()
     result = verify_items(session, items, as_of)
-    commit(session)
     source = ""
     if table is not None:
         kept = table.rows[: max(0, len(items) - pasted)]

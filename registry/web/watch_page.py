@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from registry.db import commit, get_session
+from registry.db import get_session
 from registry.errors import ValidationError
 from registry.watches.service import create_watch, parse_watch
 
@@ -31,7 +31,6 @@ def create() -> ResponseReturnValue:
         parsed = parse_watch(data)
         session = get_session()
         watch = create_watch(session, parsed, current_app.config["SETTINGS"].webhook_allow_hosts)
-        commit(session)
     except ValidationError as exc:
         return render_template("watch_created.html", watch=None, errors=exc.errors, form=data), 422
     feed = current_app.config["BASE_URL"] + url_for("feeds.watch_feed", watch_id=watch.id)

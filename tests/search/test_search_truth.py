@@ -34,7 +34,7 @@ from registry.errors import Conflict, ValidationError
 from registry.organisations import regions as region_tree
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
-from registry.search import schedule_sync, search_service
+from registry.search import search_service
 from registry.search import service as search_module
 from registry.search.params import SearchRequest
 from registry.search.text import Texts, exact_form, in_name, matches, parse
@@ -184,7 +184,6 @@ def test_search_equals_the_database_after_every_change(
             except (Conflict, ValidationError):
                 rollback(session)
                 return
-            schedule_sync(session)
             commit(session)
 
         @initialize()

@@ -23,6 +23,6 @@ def client_get(client: FlaskClient) -> Get:
 def issue_many(session, body, count: int, minter=None) -> None:  # type: ignore[no-untyped-def]
     """Issue `count` certificates in one unit of work through the bulk path."""
     register = Register(session, Actor("test"), body=body, minter=minter)
-    result = register.issue_many(enumerate(certificate_input() for _ in range(count)), body, keep=False)
+    result = register.issue_many(enumerate(certificate_input() for _ in range(count)), body)
     assert not result.errors
     commit(session)

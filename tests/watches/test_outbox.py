@@ -68,7 +68,7 @@ def test_a_new_issuance_for_a_watched_holder_through_the_bulk_path(session, body
     w = make_watch(f"http://127.0.0.1:{PORT}/", credit_codes=[holder(2)["credit_code"]])
     register = Register(session, Actor("t"), body=body, minter=minter)
     items = [certificate_input(holder=holder(2)) for _ in range(3)] + [certificate_input()]
-    result = register.issue_many(enumerate(items), keep=False)
+    result = register.issue_many(enumerate(items))
     assert not result.errors
     commit(session)
     got = deliveries(session)

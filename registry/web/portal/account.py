@@ -15,7 +15,7 @@ from registry.accounts import totp
 from registry.accounts.passwords import current_passwords
 from registry.accounts.service import change_password as change_password_service
 from registry.accounts.service import check_second_factor, disable_totp, enable_totp, needs_totp_enrolment
-from registry.db import commit, get_session, rollback
+from registry.db import get_session, rollback
 from registry.errors import FieldError, RegistryError, ValidationError
 from registry.web.i18n import pick
 from registry.web.portal import bp, lurl, mark_seen, me, staff_required
@@ -46,7 +46,6 @@ def change_password() -> ResponseReturnValue:
     except ValidationError as exc:
         rollback(db)
         return render_template("portal/password.html", errors=exc.errors), 422
-    commit(db)
     # The change ended every session of this account; this one carries on under the new version.
     login_user(user)
     mark_seen()
@@ -95,7 +94,6 @@ def totp_confirm() -> ResponseReturnValue:
     except ValidationError:
         rollback(db)
         return render_template("portal/totp.html", secret=secret, error=_("That code is not correct.")), 422
-    commit(db)
     session.pop(TOTP_KEY, None)
     flash(_("Two-step sign-in is on: you will be asked for a code from your app at every sign-in."), "success")
     return redirect(lurl("portal.account"))
@@ -114,6 +112,5 @@ def totp_disable() -> ResponseReturnValue:
     except RegistryError as exc:
         rollback(db)
         return render_template("portal/account.html", errors=[], error=pick(exc.detail_zh, exc.detail)), 409
-    commit(db)
     flash(_("Two-step sign-in is off."), "success")
     return redirect(lurl("portal.account"))

@@ -10,7 +10,7 @@ from registry.accounts.models import ROLES, User
 from registry.accounts.passwords import current_passwords
 from registry.accounts.service import create_user, list_users, reset_password, set_disabled
 from registry.bodies.service import issue_key, list_keys, revoke_key, set_require_totp, update_contacts
-from registry.db import commit, get_session, rollback
+from registry.db import get_session, rollback
 from registry.errors import RegistryError, ValidationError
 from registry.web.i18n import pick
 from registry.web.portal import admin_required, bp, lurl, me
@@ -27,7 +27,6 @@ def keys() -> ResponseReturnValue:
 def issue() -> ResponseReturnValue:
     db = get_session()
     _row, full = issue_key(db, me().body.code)
-    commit(db)
     # Shown once, in this response only (portal pages are never cached).
     return render_template("portal/keys.html", keys=list_keys(db, me().body), new_key=full), 201
 
@@ -37,7 +36,6 @@ def issue() -> ResponseReturnValue:
 def revoke(prefix: str) -> ResponseReturnValue:
     db = get_session()
     key = revoke_key(db, prefix, body=me().body)
-    commit(db)
     flash(_("API key %(prefix)s has been revoked; it stops working at once.", prefix=key.prefix), "success")
     return redirect(lurl("portal.keys"))
 
@@ -74,7 +72,6 @@ def add_user() -> ResponseReturnValue:
     except RegistryError as exc:
         rollback(db)
         return _users_page(message=pick(exc.detail_zh, exc.detail), form=request.form), exc.status
-    commit(db)
     return _users_page(new_password=temporary, for_user=user.email), 201
 
 
@@ -101,11 +98,9 @@ def user_action(user_id: int, action: str) -> ResponseReturnValue:
         flash(_("%(email)s can sign in again.", email=user.email), "success")
     elif action == "reset":
         temporary = reset_password(db, current_passwords(), user)
-        commit(db)
         return _users_page(new_password=temporary, for_user=user.email)
     else:
         abort(404)
-    commit(db)
     return redirect(lurl("portal.users"))
 
 
@@ -125,6 +120,5 @@ def body() -> ResponseReturnValue:
     except ValidationError as exc:
         rollback(db)
         return render_template("portal/body.html", errors=exc.errors, form=request.form), 422
-    commit(db)
     flash(_("The contact details have been saved."), "success")
     return redirect(lurl("portal.body"))

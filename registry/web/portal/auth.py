@@ -13,7 +13,7 @@ from registry.accounts import lockout
 from registry.accounts.models import User
 from registry.accounts.passwords import current_passwords
 from registry.accounts.service import Locked, authenticate, check_second_factor, record_sign_in
-from registry.db import commit, get_session
+from registry.db import get_session, keep_work
 from registry.web.i18n import pick
 from registry.web.portal import bp, lurl, mark_seen, safe_next
 
@@ -38,7 +38,6 @@ def _start_session(user: User, target: str | None) -> ResponseReturnValue:
     login_user(user)
     mark_seen()
     record_sign_in(get_session(), user)
-    commit(get_session())
     return redirect(safe_next(target) or lurl("portal.certificates"))
 
 
@@ -54,7 +53,7 @@ def login() -> ResponseReturnValue:
     db = get_session()
     result = authenticate(db, current_passwords(), email, password, _client())
     # Failures are counted even though the sign-in fails.
-    commit(db)
+    keep_work(db)
     if result.refused is not None or result.user is None:
         exc = result.refused
         message = pick(exc.detail_zh, exc.detail) if exc is not None else _("Sign-in failed.")
@@ -104,7 +103,7 @@ def login_code() -> ResponseReturnValue:
         # A wrong code counts like a wrong password: the same lockout applies.
         lockout.record_failure(db, "account", user.email)
         lockout.record_failure(db, "client", _client())
-        commit(db)
+        keep_work(db)
         return render_template("portal/login_code.html", error=_("That code is not correct.")), 401
     target = session.get(PENDING_KEY, {}).get("next")
     return _start_session(user, target)

@@ -16,10 +16,9 @@ from registry.certificates.schemas import EVENT_TYPES, parse_event
 from registry.certificates.service import Register, history
 from registry.certificates.validation import score_out, today
 from registry.certificates.verdicts import verdict_of
-from registry.db import commit, get_session, rollback
+from registry.db import get_session, rollback
 from registry.errors import Conflict, FieldError, Forbidden, ValidationError
 from registry.schemes.models import Scheme
-from registry.search import schedule_sync
 from registry.signing.service import current_minter
 from registry.web.i18n import pick
 from registry.web.portal import actor, bp, lurl, me, staff_required
@@ -161,8 +160,6 @@ def change(number: str) -> ResponseReturnValue:
         if own is None:
             raise
         return _page(own, message=pick(exc.detail_zh, exc.detail), form=form, status=403)
-    schedule_sync(db)
-    commit(db)
     flash(_("The change has been recorded and published."), "success")
     return redirect(lurl("portal.certificate", number=cert.number))
 

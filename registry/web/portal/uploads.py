@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.certificates.service import check_may_publish
-from registry.db import commit, get_session, rollback
+from registry.db import get_session, rollback
 from registry.errors import Forbidden
 from registry.porting.uploads import UnreadableUpload, check_upload, keep, pending
-from registry.search import schedule_sync
 from registry.signing.service import current_minter
 from registry.web.errors import html_error_page
 from registry.web.i18n import pick
@@ -50,7 +49,6 @@ def preview() -> ResponseReturnValue:
     token = None
     if result.ok:
         token = keep(db, data, upload.filename, result.kind, result.report.rows, me().body, me().id)
-        commit(db)
     return render_template(
         "portal/preview.html", result=result, token=token, filename=upload.filename
     ), 200 if result.ok else 422
@@ -73,8 +71,6 @@ def publish(token: str) -> ResponseReturnValue:
         rollback(db)
         return render_template("portal/preview.html", result=result, token=None, filename=filename), 409
     db.delete(stored)
-    schedule_sync(db)
-    commit(db)
     flash(
         _(
             "Published: %(created)s certificates issued, %(unchanged)s already registered and unchanged.",
