@@ -20,6 +20,11 @@ bp = Blueprint("api_keys", __name__)
 # longest validity (3 years) plus a year of slack for late renewals and receipts kept on file.
 RETIRED_KEY_LIFETIME = dt.timedelta(days=4 * 366)
 
+# RFC 9864's fully specified name for what every key here signs: pure Ed25519 (marks) and JWS
+# `Ed25519` (receipts). A JOSE library that honours a key's `alg` then accepts new receipts;
+# receipts signed before RFC 9864 say `EdDSA` and are checked by the registry's own verifiers.
+KEY_ALG = "Ed25519"
+
 
 def jwks_document() -> dict[str, object]:
     """Every key whose marks or receipts may still be presented, and the revoked ones' ids."""
@@ -37,7 +42,7 @@ def jwks_document() -> dict[str, object]:
             {
                 "kid": key.kid,
                 "use": "sig",
-                "alg": "EdDSA",
+                "alg": KEY_ALG,
                 "status": key.status,
                 "created_at": format_time(key.created_at),
                 "retired_at": format_time(key.retired_at) if key.retired_at else None,

@@ -2,10 +2,13 @@
 
 import base64
 import json
+import warnings
 
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from joserfc import jws
+from joserfc.jwk import KeySet
 
 from registry.db import commit
 from registry.signing import service as keys
@@ -20,7 +23,7 @@ def independent_check(receipt, jwks):
     """Per the document: header alg/typ/kid, then Ed25519 over the first two parts as sent."""
     head, payload, signature = receipt.split(".")
     header = json.loads(b64(head))
-    assert header["alg"] == "EdDSA" and header["typ"] == "scr-receipt+jws"
+    assert header["alg"] == "Ed25519" and header["typ"] == "scr-receipt+jws"
     jwk = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
     Ed25519PublicKey.from_public_bytes(b64(jwk["x"])).verify(b64(signature), f"{head}.{payload}".encode())
     return json.loads(b64(payload))
@@ -38,6 +41,16 @@ def test_a_receipt_verifies_with_the_jwks_alone(client, answer):
     payload = independent_check(answer["receipt"], client.get("/.well-known/jwks.json").json)
     assert payload["iss"] == "https://registry.example.cn"
     assert payload["results"] == answer["results"] and payload["checked_at"] == answer["checked_at"]
+
+
+def test_a_jose_library_accepts_a_receipt_with_the_published_key_set_and_no_warning(client, answer):
+    """What a third party does: import the whole key set as published, allow only Ed25519 (RFC 9864)."""
+    key_set = KeySet.import_key_set(client.get("/.well-known/jwks.json").json)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        signed = jws.deserialize_compact(answer["receipt"], key_set, algorithms=["Ed25519"])
+    assert signed.headers()["typ"] == "scr-receipt+jws"
+    assert json.loads(signed.payload)["results"] == answer["results"]
 
 
 @pytest.mark.parametrize("field", ["iss", "checked_at", "as_of", "verdict", "star_level", "reason"])
