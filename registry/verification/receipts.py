@@ -106,18 +106,17 @@ def check_receipt(receipt: str, jwks: dict[str, Any], origin: str | None = None)
         payload = json.loads(signed.payload)
     except (JoseError, ValueError):
         return ReceiptCheck(False, "malformed receipt encoding")
-    if set(header) != HEADER_MEMBERS or header["alg"] not in (RECEIPT_ALG, LEGACY_RECEIPT_ALG):
+    ours = set(header) == HEADER_MEMBERS and header["typ"] == RECEIPT_TYPE and isinstance(header["kid"], str)
+    if not ours or header["alg"] not in (RECEIPT_ALG, LEGACY_RECEIPT_ALG):
         return ReceiptCheck(False, "not a registry receipt (alg must be Ed25519 or EdDSA, typ scr-receipt+jws)")
-    if header["typ"] != RECEIPT_TYPE:
-        return ReceiptCheck(False, "not a registry receipt (alg must be Ed25519 or EdDSA, typ scr-receipt+jws)")
-    kid = header.get("kid")
+    kid = header["kid"]
     keys = jwks.get("keys", []) if isinstance(jwks, dict) else []
     revoked = {k.get("kid") for k in jwks.get("revoked", [])} if isinstance(jwks, dict) else set()
     if kid in revoked:
         return ReceiptCheck(False, "the signing key has been revoked", kid)
     jwk = next((k for k in keys if isinstance(k, dict) and k.get("kid") == kid), None)
     if jwk is None:
-        return ReceiptCheck(False, "signed by a key not in the key set", kid if isinstance(kid, str) else None)
+        return ReceiptCheck(False, "signed by a key not in the key set", kid)
     try:
         # Only the key itself: the key set's `alg` is advice to other verifiers, and a key set
         # saved before receipts moved to Ed25519 says EdDSA.
