@@ -17,7 +17,7 @@ RETIRED_KEY_LIFETIME = dt.timedelta(days=4 * 366)
 
 # RFC 9864's fully specified name for what every key here signs: pure Ed25519 (marks) and JWS
 # `Ed25519` (receipts). A JOSE library that honours a key's `alg` then accepts new receipts;
-# receipts signed before RFC 9864 say `EdDSA` and are checked by the registry's own verifiers.
+# receipts signed before the registry adopted RFC 9864 say `EdDSA`; its own verifiers check them.
 KEY_ALG = "Ed25519"
 
 

@@ -24,7 +24,7 @@ from registry.signing.token import normalise_origin
 
 RECEIPT_TYPE = "scr-receipt+jws"
 RECEIPT_ALG = "Ed25519"
-# What receipts said before RFC 9864; they still verify.
+# What receipts said before the registry adopted RFC 9864; they still verify.
 LEGACY_RECEIPT_ALG = "EdDSA"
 HEADER_MEMBERS = frozenset({"alg", "kid", "typ"})
 _ED25519 = jws.JWSRegistry.algorithms[RECEIPT_ALG]
@@ -34,8 +34,8 @@ class ReceiptAlgorithms(jws.JWSRegistry):
     """The JOSE registry for receipts: Ed25519 only, and large enough for any receipt the registry signs.
 
     RFC 9864 deprecates the polymorphic `EdDSA`; over an Ed25519 key (the only kind the registry
-    has) it names the same signature as `Ed25519`, so receipts signed before the change are checked
-    by the same algorithm, without the library's deprecation warning on every old receipt.
+    has) it names the same signature as `Ed25519`, so receipts signed before the registry adopted
+    RFC 9864 are checked by the same algorithm, without the library's deprecation warning on each.
     """
 
     algorithms: ClassVar[dict[str, JWSAlgModel]] = {RECEIPT_ALG: _ED25519, LEGACY_RECEIPT_ALG: _ED25519}
