@@ -110,13 +110,6 @@ def app(_app: Flask) -> Iterator[Flask]:
             {"r": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "h": "0" * 64},
         )
         commit(session)
-    from registry.signing import service
-
-    service._signers.clear()
-    service.forget_active_key()
-    cache = _app.extensions.get("registry.public_keys")
-    if cache is not None:
-        cache.invalidate()
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from pydantic import ValidationError as PydanticError
 
-from registry.api.keys import jwks_document
 from registry.api.write import json_body
 from registry.certificates.schemas import field_errors
 from registry.db import get_session
 from registry.errors import ValidationError
+from registry.signing.jwks import jwks_document
 from registry.verification.receipts import check_receipt
 from registry.verification.schemas import ReceiptCheckIn, VerifyIn
 from registry.verification.service import verify_items
@@ -38,5 +38,5 @@ def verify() -> ResponseReturnValue:
 @bp.post("/receipts/verify")
 def receipts_verify() -> ResponseReturnValue:
     data = parse(ReceiptCheckIn)
-    result = check_receipt(data.receipt, jwks_document(), current_app.config["BASE_URL"])
+    result = check_receipt(data.receipt, jwks_document(get_session()), current_app.config["BASE_URL"])
     return jsonify(valid=result.valid, kid=result.kid, reason=result.reason, payload=result.payload)

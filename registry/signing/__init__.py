@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Keep one public-key cache per process; private keys load on first use."""
-    from registry.signing.service import PublicKeyCache
+    """One keyring per app (signers, active key, public keys); private keys load on first use."""
+    from registry.signing.service import Keyring
 
-    app.extensions["registry.public_keys"] = PublicKeyCache()
+    app.extensions["registry.keyring"] = Keyring(app.config["SETTINGS"])

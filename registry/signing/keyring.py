@@ -1,11 +1,13 @@
-"""Ed25519 signing keys: key files, JWKs, RFC 7638 thumbprints and signers."""
+"""Ed25519 signing keys: key files, JWKs, RFC 7638 thumbprints and signers.
+
+JWKs and thumbprints come from joserfc, the JOSE library that also signs and verifies receipts
+(see registry/verification/receipts.py for why that library).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import json
 import os
 import re
 from pathlib import Path
@@ -17,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from joserfc.jwk import OKPKey
 
 # A kid is the base64url (no padding) of a SHA-256 digest: always 43 characters. Checking
 # the shape also keeps a kid from naming a file outside the keys directory.
@@ -31,6 +34,8 @@ class Signer(Protocol):
     """Something that signs with one Ed25519 key named by its kid."""
 
     kid: str
+    #: the same private key as the JOSE library's key, for compact JWS (receipts)
+    jose_key: OKPKey
 
     def sign(self, message: bytes) -> bytes:
         """Return the 64-byte Ed25519 signature of message."""
@@ -72,19 +77,13 @@ def public_key_from_b64(x: str) -> Ed25519PublicKey:
 
 def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
     """The key's public JWK (RFC 8037): kty OKP, crv Ed25519, x."""
-    return {"kty": "OKP", "crv": "Ed25519", "x": public_key_to_b64(public_key)}
+    members = OKPKey.import_key(public_key).as_dict()
+    return {"kty": members["kty"], "crv": members["crv"], "x": members["x"]}
 
 
 def jwk_thumbprint(public_key: Ed25519PublicKey) -> str:
     """RFC 7638 SHA-256 thumbprint of the key's JWK, base64url without padding: the kid."""
-    jwk = public_jwk(public_key)
-    # RFC 7638 section 3.2: only the required members, sorted, no whitespace.
-    canonical = json.dumps(
-        {"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"]},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return b64url_encode(hashlib.sha256(canonical.encode("ascii")).digest())
+    return OKPKey.import_key(public_key).thumbprint()
 
 
 def short_key_id(kid: str) -> bytes:
@@ -194,6 +193,7 @@ class KeyFileSigner:
         self.kid = kid
         self._private_key = private_key
         self.public_key = private_key.public_key()
+        self.jose_key = OKPKey.import_key(private_key)
 
     @classmethod
     def from_file(cls, keys_dir: Path, kid: str, passphrase: bytes | None) -> KeyFileSigner:
@@ -212,6 +212,7 @@ class InMemorySigner:
         self._private_key = private_key or Ed25519PrivateKey.generate()
         self.public_key = self._private_key.public_key()
         self.kid = jwk_thumbprint(self.public_key)
+        self.jose_key = OKPKey.import_key(self._private_key)
 
     def sign(self, message: bytes) -> bytes:
         """Return the 64-byte Ed25519 signature of message."""

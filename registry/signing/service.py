@@ -86,7 +86,7 @@ def _new_key(session: Session, settings: Settings) -> SigningKey:
     key = SigningKey(kid=kid, public_key=public_key_to_b64(public_key), created_at=utcnow())
     session.add(key)
     session.flush()
-    forget_active_key()
+    current_keyring().forget()
     return key
 
 
@@ -118,7 +118,7 @@ def revoke_key(session: Session, kid: str) -> SigningKey:
         if key.retired_at is None:
             key.retired_at = key.revoked_at
     session.flush()
-    forget_active_key()
+    current_keyring().forget()
     return key
 
 
@@ -126,41 +126,9 @@ def key_has_private_file(settings: Settings, kid: str) -> bool:
     return (Path(settings.keys_dir) / f"{kid}.pem").exists()
 
 
-_signers: dict[str, KeyFileSigner] = {}
-_signers_lock = threading.Lock()
-
-
-def load_signer(settings: Settings, kid: str) -> KeyFileSigner:
-    """The signer for `kid`, loaded once per process."""
-    with _signers_lock:
-        signer = _signers.get(kid)
-        if signer is None:
-            signer = KeyFileSigner.from_file(settings.keys_dir, kid, _passphrase(settings))
-            _signers[kid] = signer
-        return signer
-
-
-_active: tuple[float, str | None] = (-1e9, None)
-
-
-def forget_active_key() -> None:
-    """Make the next receipt re-read the active key (after generate, rotate or revoke)."""
-    global _active
-    _active = (-1e9, None)
-
-
-def cached_active_kid(session: Session, ttl: float = 5.0) -> str | None:
-    """The active key's kid, re-read every few seconds (receipts are signed on every verify call)."""
-    global _active
-    now = time.monotonic()
-    if now - _active[0] > ttl:
-        key = active_key(session)
-        _active = (now, key.kid if key else None)
-    return _active[1]
-
-
 def minter_for(session: Session, settings: Settings, *, required: bool = True) -> TokenMinter | None:
-    """A minter using the active key; None (or an error when `required`) without one."""
+    """A minter using the active key (its signer from the app's keyring) for `settings.base_url`;
+    None (or an error when `required`) without one."""
     key = active_key(session)
     if key is None:
         if required:
@@ -170,7 +138,7 @@ def minter_for(session: Session, settings: Settings, *, required: bool = True) -
             )
         return None
     try:
-        signer = load_signer(settings, key.kid)
+        signer = current_keyring().signer(key.kid)
     except KeyFileError as exc:
         if required:
             raise Conflict(f"cannot sign marks: {exc}", "无法签发标志：签名私钥不可用") from None
@@ -217,3 +185,46 @@ class PublicKeyCache:
                     table.setdefault(entry.short_id, []).append(entry)
                 self._by_short, self._loaded_at = table, now
         return self._by_short.get(short_id, [])
+
+
+class Keyring:
+    """One app's signing keys in memory: each signer loaded once, the active kid and the public keys
+    re-read every few seconds (a receipt is signed and a mark checked on every verify call)."""
+
+    def __init__(self, settings: Settings, ttl: float = 5.0) -> None:
+        self.settings = settings
+        self.ttl = ttl
+        self.public_keys = PublicKeyCache(ttl)
+        self._signers: dict[str, KeyFileSigner] = {}
+        self._signers_lock = threading.Lock()
+        self._active: tuple[float, str | None] = (-1e9, None)
+
+    def signer(self, kid: str) -> KeyFileSigner:
+        """The signer for `kid`, loaded from the keys directory on first use."""
+        with self._signers_lock:
+            signer = self._signers.get(kid)
+            if signer is None:
+                signer = KeyFileSigner.from_file(self.settings.keys_dir, kid, _passphrase(self.settings))
+                self._signers[kid] = signer
+            return signer
+
+    def active_kid(self, session: Session) -> str | None:
+        """The active key's kid, re-read at most every `ttl` seconds."""
+        now = time.monotonic()
+        loaded_at, kid = self._active
+        if now - loaded_at > self.ttl:
+            key = active_key(session)
+            kid = key.kid if key else None
+            self._active = (now, kid)
+        return kid
+
+    def forget(self) -> None:
+        """Re-read the active key and the public keys on next use (after generate, rotate or revoke)."""
+        self._active = (-1e9, None)
+        self.public_keys.invalidate()
+
+
+def current_keyring() -> Keyring:
+    """The current app's keyring (made by `registry.signing.init_app`)."""
+    keyring: Keyring = current_app.extensions["registry.keyring"]
+    return keyring

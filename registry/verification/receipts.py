@@ -1,5 +1,8 @@
-"""Signed verification receipts: a compact JWS (EdDSA, `kid` in the header) over the results.
+"""Signed verification receipts: a compact JWS (`Ed25519`, `kid` in the header) over the results.
 
+JWS goes through joserfc: it implements RFC 9864's fully specified `Ed25519` (and warns on the
+deprecated `EdDSA`), is typed, depends only on cryptography, and signed a receipt in about 50 us
+against jwcrypto's 110 us when the two were measured side by side (every verify call signs one).
 See docs/token-format.md, "Verification receipts".
 """
 
@@ -8,18 +11,41 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from cryptography.exceptions import InvalidSignature
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwa import JWSAlgModel
+from joserfc.jwk import OKPKey
+from joserfc.util import urlsafe_b64decode
 
-from registry.signing.keyring import Signer, b64url_decode, b64url_encode, public_key_from_b64
+from registry.signing.keyring import Signer
 from registry.signing.token import normalise_origin
 
 RECEIPT_TYPE = "scr-receipt+jws"
+RECEIPT_ALG = "Ed25519"
+# What receipts said before the registry adopted RFC 9864; they still verify.
+LEGACY_RECEIPT_ALG = "EdDSA"
+HEADER_MEMBERS = frozenset({"alg", "kid", "typ"})
+_ED25519 = jws.JWSRegistry.algorithms[RECEIPT_ALG]
 
 
-def _b64json(value: Any) -> str:
-    return b64url_encode(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+class ReceiptAlgorithms(jws.JWSRegistry):
+    """The JOSE registry for receipts: Ed25519 only, and large enough for any receipt the registry signs.
+
+    RFC 9864 deprecates the polymorphic `EdDSA`; over an Ed25519 key (the only kind the registry
+    has) it names the same signature as `Ed25519`, so receipts signed before the registry adopted
+    RFC 9864 are checked by the same algorithm, without the library's deprecation warning on each.
+    """
+
+    algorithms: ClassVar[dict[str, JWSAlgModel]] = {RECEIPT_ALG: _ED25519, LEGACY_RECEIPT_ALG: _ED25519}
+    # The library's default (128,000 bytes) is below a 1,000-result receipt. The API and the
+    # receipts page cap what they accept at 4,000,000 characters; an offline check reads a file.
+    max_payload_length = 64 * 1024 * 1024
+
+
+_SIGNING = ReceiptAlgorithms(algorithms=[RECEIPT_ALG])
+_VERIFYING = ReceiptAlgorithms(algorithms=[RECEIPT_ALG, LEGACY_RECEIPT_ALG])
 
 
 def receipt_payload(
@@ -49,10 +75,10 @@ def sign_receipt(
 
 
 def sign_payload(signer: Signer, payload: dict[str, Any]) -> str:
-    """The compact JWS (EdDSA, `kid` in the header) over a receipt payload."""
-    header = {"alg": "EdDSA", "kid": signer.kid, "typ": RECEIPT_TYPE}
-    signing_input = f"{_b64json(header)}.{_b64json(payload)}"
-    return f"{signing_input}.{b64url_encode(signer.sign(signing_input.encode('ascii')))}"
+    """The compact JWS (`Ed25519`, `kid` in the header) over a receipt payload."""
+    header = {"alg": RECEIPT_ALG, "kid": signer.kid, "typ": RECEIPT_TYPE}
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return jws.serialize_compact(header, body, signer.jose_key, registry=_SIGNING)
 
 
 def receipt_id(receipt: str) -> str:
@@ -70,29 +96,35 @@ class ReceiptCheck:
 
 def check_receipt(receipt: str, jwks: dict[str, Any], origin: str | None = None) -> ReceiptCheck:
     """Verify a receipt against a JWK set (offline or online); never raises for bad input."""
-    parts = receipt.strip().split(".")
-    if len(parts) != 3:
+    text = receipt.strip()
+    if text.count(".") != 2:
         return ReceiptCheck(False, "not a compact JWS (three dot-separated parts)")
     try:
-        header = json.loads(b64url_decode(parts[0]))
-        payload = json.loads(b64url_decode(parts[1]))
-        signature = b64url_decode(parts[2])
-    except ValueError:
+        signed = jws.extract_compact(text.encode("utf-8"), registry=_VERIFYING)
+        urlsafe_b64decode(signed.segments["signature"])
+        header = signed.headers()
+        payload = json.loads(signed.payload)
+    except (JoseError, ValueError):
         return ReceiptCheck(False, "malformed receipt encoding")
-    if not isinstance(header, dict) or header.get("alg") != "EdDSA" or header.get("typ") != RECEIPT_TYPE:
-        return ReceiptCheck(False, "not a registry receipt (alg must be EdDSA, typ scr-receipt+jws)")
-    kid = header.get("kid")
+    ours = set(header) == HEADER_MEMBERS and header["typ"] == RECEIPT_TYPE and isinstance(header["kid"], str)
+    if not ours or header["alg"] not in (RECEIPT_ALG, LEGACY_RECEIPT_ALG):
+        return ReceiptCheck(False, "not a registry receipt (alg must be Ed25519 or EdDSA, typ scr-receipt+jws)")
+    kid = header["kid"]
     keys = jwks.get("keys", []) if isinstance(jwks, dict) else []
     revoked = {k.get("kid") for k in jwks.get("revoked", [])} if isinstance(jwks, dict) else set()
     if kid in revoked:
         return ReceiptCheck(False, "the signing key has been revoked", kid)
     jwk = next((k for k in keys if isinstance(k, dict) and k.get("kid") == kid), None)
     if jwk is None:
-        return ReceiptCheck(False, "signed by a key not in the key set", kid if isinstance(kid, str) else None)
+        return ReceiptCheck(False, "signed by a key not in the key set", kid)
     try:
-        public_key = public_key_from_b64(str(jwk["x"]))
-        public_key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
-    except (KeyError, ValueError, InvalidSignature):
+        # Only the key itself: the key set's `alg` is advice to other verifiers, and a key set
+        # saved before receipts moved to Ed25519 says EdDSA.
+        key = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": str(jwk["x"])})
+        genuine = jws.validate_compact(signed, key, registry=_VERIFYING)
+    except (KeyError, ValueError, JoseError):
+        genuine = False
+    if not genuine:
         return ReceiptCheck(False, "the signature does not verify: the receipt was altered", kid)
     if origin is not None and isinstance(payload, dict) and payload.get("iss") != normalise_origin(origin):
         return ReceiptCheck(False, f"issued by {payload.get('iss')!r}, not by this registry", kid, payload)

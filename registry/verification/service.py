@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from registry.certificates.chain import format_time
 from registry.db import note_write, utcnow
 from registry.errors import RegistryError
-from registry.signing.service import cached_active_kid, load_signer
+from registry.signing.service import current_keyring
 from registry.transparency.proofs import log_positions
 from registry.verification import current_verifier
 from registry.verification.models import StoredReceipt
@@ -36,10 +36,11 @@ def verify_items(session: Session, items: list[str], as_of: dt.date | None) -> d
 
     Shared by the API and the /verify page.
     """
-    kid = cached_active_kid(session)
+    keyring = current_keyring()
+    kid = keyring.active_kid(session)
     if kid is None:
         raise NoSigningKey("the registry has no signing key for receipts", "登记簿没有可用于签发回执的密钥")
-    signer = load_signer(current_app.config["SETTINGS"], kid)
+    signer = keyring.signer(kid)
     results = [r.to_dict() for r in current_verifier().verify_many(items, as_of)]
     log = log_positions(session, results, as_of)
     now = utcnow().replace(microsecond=0)

@@ -10,10 +10,10 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from registry.api.keys import jwks_document
 from registry.certificates.validation import CHINA_TZ
 from registry.db import get_session
 from registry.errors import NotFound
+from registry.signing.jwks import jwks_document
 from registry.verification.receipts import ReceiptCheck, check_receipt, receipt_id
 from registry.verification.report import ReportFacts, render_pdf
 from registry.verification.service import receipt_url, stored_receipt
@@ -44,7 +44,8 @@ def _load(rid: str) -> tuple[str, str, ReceiptCheck]:
             "No receipt with this id is stored here. Check the link, or paste the receipt on the receipts page.",
             "本登记簿没有此编号的回执。请检查链接，或在回执核验页粘贴回执内容。",
         )
-    return stored.id, stored.jws, check_receipt(stored.jws, jwks_document(), current_app.config["BASE_URL"])
+    check = check_receipt(stored.jws, jwks_document(get_session()), current_app.config["BASE_URL"])
+    return stored.id, stored.jws, check
 
 
 def _view(rid: str | None, check: ReceiptCheck) -> dict[str, Any]:
@@ -113,7 +114,7 @@ def check() -> ResponseReturnValue:
         return render_template("receipts.html", view=None, error=_("Paste a receipt or upload a .jws file.")), 400
     if len(text) > MAX_RECEIPT_CHARS:
         return render_template("receipts.html", view=None, error=_("This file is too large to be a receipt.")), 413
-    result = check_receipt(text, jwks_document(), current_app.config["BASE_URL"])
+    result = check_receipt(text, jwks_document(get_session()), current_app.config["BASE_URL"])
     rid = receipt_id(text)
     stored = stored_receipt(get_session(), rid) if result.valid else None
     return render_template("receipts.html", view=_view(stored.id if stored else None, result), error=None)

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from registry.api.keys import jwks_document
 from registry.db import get_session
+from registry.signing.jwks import jwks_document
 from registry.verification.bulk_input import NoInputColumn, decode_upload, items_from_text, limit_items, read_csv
 from registry.verification.receipts import check_receipt, receipt_id
 from registry.verification.service import receipt_url, verify_items
@@ -116,7 +116,7 @@ def results() -> ResponseReturnValue:
 
 
 def _receipt_payload() -> dict[str, object] | None:
-    check = check_receipt(request.form.get("receipt", ""), jwks_document(), current_app.config["BASE_URL"])
+    check = check_receipt(request.form.get("receipt", ""), jwks_document(get_session()), current_app.config["BASE_URL"])
     return check.payload if check.valid else None
 
 

@@ -33,7 +33,7 @@ def test_receipt_is_a_jws_verifiable_offline_and_online(client, runner, session,
     cert = issue(session, body, minter)
     doc = client.post("/api/v1/verify", json={"items": [cert.number], "as_of": today().isoformat()}).json
     header = json.loads(__import__("base64").urlsafe_b64decode(doc["receipt"].split(".")[0] + "=="))
-    assert header["alg"] == "EdDSA" and header["kid"] == minter.signer.kid
+    assert header["alg"] == "Ed25519" and header["kid"] == minter.signer.kid
     jwks = client.get("/.well-known/jwks.json").json
     offline = check_receipt(doc["receipt"], jwks)
     assert offline.valid and offline.payload["results"] == doc["results"]

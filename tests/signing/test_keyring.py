@@ -44,6 +44,34 @@ def test_thumbprint_of_rfc8037_example_key():
     assert jwk_thumbprint(public_key) == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
 
 
+# Key ids computed by the registry before thumbprints came from the JOSE library: a kid names
+# a key in every mark and receipt already issued, so the same key must keep the same kid.
+STORED_KIDS = [
+    (
+        "08539a2280b89dcefdfe5a631f7a6770f1d3ac8e189e55fbdb7cb04a98454595",
+        "5hwo3e3VxBFxagu_Cchh9fdxkS0UK1nbvoLryLqcCNY",
+        "6q-5_7FrvdJIa1IRNHIXRs1YXb3pQdoJ0DL-Yf3qT40",
+    ),
+    (
+        "fb43ebe3398d2acdb5a33e72e8f1733e8fca9558d36b5f4ab8d39b83823d9cc9",
+        "NPdshfH-OBD9CydooOPUFNNyblr1KqVyegNN0Jw7C1A",
+        "wH5r5O9KsVLBJysYt2jSJX4d-Eq09J-tKKbSvP3LIVE",
+    ),
+    (
+        "c16e6fba54224de1532c75526ecc7286562b77c79070984ad84eb929c0214351",
+        "CpAHriX8pB0kyltFxN6VJgGAqKWAj6oIB0fBBgHYjHg",
+        "oiYcmTuaaQZj0mjdMIykpEq6gDLzhu-2B9SdFAqYGLI",
+    ),
+]
+
+
+@pytest.mark.parametrize(("seed", "x", "kid"), STORED_KIDS)
+def test_kids_stay_byte_for_byte_the_same(seed, x, kid):
+    signer = InMemorySigner(Ed25519PrivateKey.from_private_bytes(bytes.fromhex(seed)))
+    assert public_jwk(signer.public_key) == {"kty": "OKP", "crv": "Ed25519", "x": x}
+    assert jwk_thumbprint(signer.public_key) == kid == signer.kid
+
+
 def test_public_jwk_shape():
     public_key = Ed25519PrivateKey.generate().public_key()
     jwk = public_jwk(public_key)

@@ -44,3 +44,27 @@ def test_rotating_with_a_passphrase_encrypts_the_retired_dev_key(app, session, a
     for kid in (dev.kid, new.kid):
         assert key_file_is_encrypted(protected.keys_dir, kid)
         assert load_private_key(protected.keys_dir, kid, b"s3cret").public_key() is not None
+
+
+def test_the_active_key_is_read_once_per_few_seconds_and_again_after_a_key_change(app, session, tmp_path, monkeypatch):
+    from registry.db import utcnow
+    from registry.signing.keyring import generate_key_file, public_key_to_b64
+    from registry.signing.models import SigningKey
+    from registry.signing.service import current_keyring, generate_key
+
+    keyring = current_keyring()
+    monkeypatch.setattr(keyring, "ttl", 3600.0)  # "a few seconds" that a slow test run cannot outlast
+    first = generate_key(session, app.config["SETTINGS"])
+    commit(session)
+    assert keyring.active_kid(session) == first.kid
+    # A key another process made (its own keyring forgot) shows here once the ttl passes.
+    kid, public_key = generate_key_file(tmp_path, None)
+    first.retired_at = utcnow()
+    session.add(SigningKey(kid=kid, public_key=public_key_to_b64(public_key), created_at=utcnow()))
+    commit(session)
+    assert keyring.active_kid(session) == first.kid
+    keyring.forget()
+    assert keyring.active_kid(session) == kid
+    service.revoke_key(session, kid)
+    commit(session)
+    assert keyring.active_kid(session) is None

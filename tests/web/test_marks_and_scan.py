@@ -61,7 +61,7 @@ def test_jwks_lists_keys_after_rotation(client, runner, session, body, minter):
     assert runner.invoke(args=["keys", "rotate"]).exit_code == 0
     keys_now = client.get("/.well-known/jwks.json").json["keys"]
     assert sorted(k["status"] for k in keys_now) == ["active", "retired"]
-    assert all(k["kty"] == "OKP" and k["crv"] == "Ed25519" and k["alg"] == "EdDSA" for k in keys_now)
+    assert all(k["kty"] == "OKP" and k["crv"] == "Ed25519" and k["alg"] == "Ed25519" for k in keys_now)
 
 
 def test_offline_verify_token_with_a_saved_jwks(client, runner, session, body, minter, tmp_path):
