@@ -8,14 +8,13 @@ import json
 
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
-from pydantic import ConfigDict, Field
 
 from registry.api.docs import answers, described
 from registry.api.representations import body_of
 from registry.certificates.chain import format_time
 from registry.db import get_session, utcnow
-from registry.schemas import TIME, Output
 from registry.signing.keyring import public_jwk, public_key_from_b64
+from registry.signing.schemas import JwksOut
 from registry.signing.service import list_keys
 
 bp = Blueprint("api_keys", __name__)
@@ -23,33 +22,6 @@ bp = Blueprint("api_keys", __name__)
 # A retired key stays published while marks it signed can still be in circulation: the
 # longest validity (3 years) plus a year of slack for late renewals and receipts kept on file.
 RETIRED_KEY_LIFETIME = dt.timedelta(days=4 * 366)
-
-
-class JwkOut(Output):
-    """A public key (RFC 8037 OKP/Ed25519), with its status and dates."""
-
-    # A JWK may carry members beyond these (RFC 7517 section 4).
-    model_config = ConfigDict(extra="allow")
-    kty: str
-    crv: str
-    x: str
-    kid: str
-    use: str
-    alg: str
-    status: str
-    created_at: str = Field(json_schema_extra=TIME)
-    retired_at: str | None = Field(json_schema_extra=TIME)
-    not_after: str | None = Field(json_schema_extra=TIME, description="Published until then (retired keys)")
-
-
-class RevokedKeyOut(Output):
-    kid: str
-    revoked_at: str = Field(json_schema_extra=TIME)
-
-
-class JwksOut(Output):
-    keys: list[JwkOut]
-    revoked: list[RevokedKeyOut]
 
 
 def jwks_document() -> dict[str, object]:
