@@ -16,11 +16,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public_bp)
     from registry.api.keys import bp as keys_bp
     from registry.api.openapi import bp as openapi_bp
+    from registry.api.openapi import init_app as init_openapi
     from registry.api.verify import bp as verify_bp
     from registry.api.write import bp as write_bp
 
     app.register_blueprint(verify_bp)
     app.register_blueprint(openapi_bp)
+    init_openapi(app)
 
     app.register_blueprint(write_bp)
     from registry.api.watches import bp as watches_bp

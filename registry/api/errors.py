@@ -9,18 +9,35 @@ from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from registry.errors import RegistryError, ValidationError
+from registry.schemas import Output
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
 
+class FieldErrorOut(Output):
+    field: str
+    message: str
+    message_zh: str
+
+
+class Problem(Output):
+    """RFC 9457 problem details; a validation problem names every field at fault."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    detail_zh: str | None = None
+    errors: list[FieldErrorOut] | None = None
+
+
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     """A problem+json response."""
     slug = title.lower().replace(" ", "-")
-    body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
-    body.update(extra)
-    response = jsonify(body)
+    body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail, **extra)
+    response = jsonify(body.model_dump(mode="json", exclude_unset=True))
     response.status_code = status
     response.mimetype = PROBLEM_JSON
     return response

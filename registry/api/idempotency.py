@@ -7,11 +7,19 @@ import hashlib
 import json
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.db import Base, JSONDoc, UTCDateTime, utcnow
 from registry.errors import Conflict
+
+
+class IdempotencyHeaders(BaseModel):
+    """The header that makes an event post safe to retry (at most 128 characters, checked by the view)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    idempotency_key: str | None = Field(default=None, alias="Idempotency-Key", max_length=128)
 
 
 class IdempotentRequest(Base):

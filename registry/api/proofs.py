@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
+from pydantic import BaseModel, Field
 
+from registry.api.docs import answers, described
 from registry.db import get_session
 from registry.errors import FieldError, RegistryError, ValidationError
 from registry.transparency import log_service
@@ -19,8 +21,27 @@ class LogNotReady(RegistryError):
     title = "Service Unavailable"
 
 
+class ProofQuery(BaseModel):
+    """`index`, read by the view: a bad one is a 400 naming it."""
+
+    index: int | None = Field(default=None, ge=0, le=10**17, description="The event's log index (default: its latest)")
+
+
 @bp.get("/certificates/<path:number>/proof")
+@described(
+    "getProof",
+    answers(
+        {200: (None, "The proof: entry (extra), index, inclusion hashes, signed checkpoint")},
+        (400, "Bad index"),
+        (404, "No such certificate, or the index is not one of its events"),
+        (503, "The log has no key yet"),
+        media={"200": {"text/plain": {"schema": {"type": "string"}}}},
+    ),
+    query=ProofQuery,
+    path_parameter_descriptions={"number": "The certificate number"},
+)
 def proof(number: str) -> ResponseReturnValue:
+    """A c2sp.org/tlog-proof@v1 that the certificate's latest (or given) event is in the log."""
     raw = request.args.get("index")
     index = None
     if raw is not None:

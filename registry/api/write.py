@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from registry.api.auth import Caller, body_required, request_id
-from registry.api.idempotency import fingerprint, remember, replay
-from registry.api.representations import certificate_json
+from registry.api.docs import BODY_KEY, answers, described
+from registry.api.idempotency import IdempotencyHeaders, fingerprint, remember, replay
+from registry.api.representations import answer, body_of, certificate_out
 from registry.certificates.models import Certificate
-from registry.certificates.schemas import CertificateIn, parse_certificate, parse_event
+from registry.certificates.schemas import (
+    MAX_BATCH,
+    CertificateBatchOut,
+    CertificateIn,
+    CertificateOrBatchIn,
+    CertificateOrBatchOut,
+    CertificateOut,
+    EventIn,
+    parse_certificate,
+    parse_event,
+)
 from registry.certificates.service import Register
 from registry.certificates.validation import today
 from registry.db import get_session, rollback
@@ -21,7 +32,15 @@ from registry.signing.service import current_minter
 
 bp = Blueprint("api_write", __name__, url_prefix="/api/v1")
 
-MAX_BATCH = 1000
+WRITE_PROBLEMS = (
+    (400, "Malformed JSON"),
+    (401, "Missing, unknown or revoked API key"),
+    (403, "The key's body may not act on this certificate, or the body is suspended"),
+    (409, "Conflicts with the register (illegal transition, number taken)"),
+    (413, "Request body too large"),
+    (415, "Not JSON"),
+    (422, "Validation failed; errors[] names each field"),
+)
 
 
 class BadRequest(RegistryError):
@@ -66,8 +85,21 @@ def _parse_items(data: Any) -> tuple[list[CertificateIn], bool]:
 
 
 @bp.post("/certificates")
+@described(
+    "issueCertificates",
+    answers(
+        {
+            201: (CertificateOrBatchOut, "Stored"),
+            200: (CertificateOrBatchOut, "Identical re-issue: nothing written"),
+        },
+        *WRITE_PROBLEMS,
+    ),
+    json=CertificateOrBatchIn,
+    security=BODY_KEY,
+)
 @body_required
 def issue(caller: Caller) -> ResponseReturnValue:
+    """Publish one certificate, or {items: [...]} (up to 1,000, all or nothing)."""
     items, batch = _parse_items(json_body())
     session = get_session()
     register = Register(session, caller.actor, body=caller.body, minter=current_minter())
@@ -85,19 +117,28 @@ def issue(caller: Caller) -> ResponseReturnValue:
         c.number: c
         for c in session.scalars(select(Certificate).where(Certificate.number.in_([i.number for i in items])))
     }
-    docs = [certificate_json(stored[i.number], base_url, day) for i in items]
+    docs = [certificate_out(stored[i.number], base_url, day) for i in items]
     status = 201 if result.created else 200
-    response = jsonify({"items": docs, "created": result.created, "unchanged": result.unchanged} if batch else docs[0])
-    response.status_code = status
+    out = CertificateBatchOut(items=docs, created=result.created, unchanged=result.unchanged) if batch else docs[0]
+    response = answer(out, status)
     if not batch:
-        response.headers["Location"] = docs[0]["page_url"]
+        response.headers["Location"] = docs[0].page_url
     response.headers["X-Request-ID"] = request_id()
     return response
 
 
 @bp.post("/certificates/<path:number>/events")
+@described(
+    "postEvent",
+    answers({200: (CertificateOut, "The certificate after the event")}, *WRITE_PROBLEMS, (404, "No such certificate")),
+    json=EventIn,
+    headers=IdempotencyHeaders,
+    security=BODY_KEY,
+    path_parameter_descriptions={"number": "The certificate number"},
+)
 @body_required
 def post_event(number: str, caller: Caller) -> ResponseReturnValue:
+    """Record a status change or amendment; send Idempotency-Key to make retries safe."""
     data = json_body()
     session = get_session()
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -109,16 +150,15 @@ def post_event(number: str, caller: Caller) -> ResponseReturnValue:
         if stored is not None:
             # A replay changes nothing, not even the key's last use (a backup taken after it is the same).
             rollback(session)
-            response = jsonify(stored.body)
-            response.status_code = stored.status
+            response = answer(CertificateOut.model_validate(stored.body), stored.status)
             response.headers["Idempotent-Replayed"] = "true"
             return response
     event = parse_event(data)
     register = Register(session, caller.actor, body=caller.body, minter=current_minter())
     cert = register.apply(number, event)
-    doc = certificate_json(cert, current_app.config["BASE_URL"], today())
+    doc = certificate_out(cert, current_app.config["BASE_URL"], today())
     if key:
-        remember(session, caller.key.id, key, print_, 200, doc)
-    response = jsonify(doc)
+        remember(session, caller.key.id, key, print_, 200, body_of(doc))
+    response = answer(doc)
     response.headers["X-Request-ID"] = request_id()
     return response

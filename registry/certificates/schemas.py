@@ -1,4 +1,5 @@
-"""Typed input for certificates and events, shared by the API, the importer and the CLI."""
+"""Typed input for certificates and events, shared by the API, the importer and the CLI, and the
+certificate as the API answers it."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 from pydantic import ValidationError as PydanticError
 
 from registry.errors import FieldError, ValidationError
+from registry.schemas import DAY, TIME, Output
 
+STATUSES = ("valid", "suspended", "revoked", "withdrawn")
 EVENT_TYPES = ("suspend", "reinstate", "revoke", "withdraw", "renew", "amend", "surveillance", "holder")
 
 
@@ -62,6 +65,19 @@ class CertificateIn(_Input):
     @classmethod
     def _number_upper(cls, v: str) -> str:
         return v.upper()
+
+
+MAX_BATCH = 1000
+
+
+class CertificateBatchIn(_Input):
+    """Up to 1,000 certificates, published all or nothing."""
+
+    items: list[CertificateIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class CertificateOrBatchIn(RootModel[CertificateIn | CertificateBatchIn]):
+    """One certificate, or {"items": [...]}."""
 
 
 class EventIn(_Input):
@@ -119,3 +135,96 @@ def parse_event(data: Any) -> EventIn:
         return EventIn.model_validate(data)
     except PydanticError as exc:
         raise ValidationError(field_errors(exc)) from None
+
+
+REGISTER_VERDICTS = ["valid", "suspended", "revoked", "withdrawn", "expired"]
+
+
+class NamedOut(Output):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class HolderOut(Output):
+    name_zh: str
+    name_en: str
+    credit_code: str
+    region: str
+    business_type: str
+
+
+class CertificateOut(Output):
+    """A certificate as the API answers it: its verdict on the day asked about, and where its mark lives."""
+
+    number: str
+    verdict: str = Field(json_schema_extra={"enum": REGISTER_VERDICTS})
+    status: str = Field(json_schema_extra={"enum": list(STATUSES)})
+    star_level: int = Field(ge=1, le=5)
+    score: int | float
+    scheme: NamedOut
+    holder: HolderOut
+    body: NamedOut
+    scope_zh: str
+    scope_en: str
+    sites: list[str]
+    evaluation: dict[str, int | float]
+    issued: str = Field(json_schema_extra=DAY)
+    expires: str = Field(json_schema_extra=DAY)
+    version: int
+    updated_at: str | None = Field(default=None, json_schema_extra=TIME, description="Absent with as_of")
+    token: str | None
+    verify_url: str | None
+    mark_url: str | None
+    page_url: str
+    as_of: str | None = Field(default=None, json_schema_extra=DAY, description="Only with as_of: the day asked about")
+
+
+class CertificateBatchOut(Output):
+    items: list[CertificateOut]
+    created: int
+    unchanged: int
+
+
+class CertificateOrBatchOut(RootModel[CertificateOut | CertificateBatchOut]):
+    """One certificate in, one out; a batch in, a batch out."""
+
+
+class EventOut(Output):
+    seq: int
+    log_index: int = Field(ge=0, description="The event's leaf in the transparency log")
+    type: str
+    effective: str = Field(json_schema_extra=DAY)
+    recorded_at: str = Field(json_schema_extra=TIME)
+    actor: str
+    request_id: str | None
+    reason: str
+    details: dict[str, Any]
+    state: dict[str, Any]
+    hash: str
+
+
+class HistoryOut(Output):
+    number: str
+    events: list[EventOut]
+
+
+class RegionCountOut(Output):
+    code: str
+    name_zh: str
+    name_en: str
+    count: int
+    children: list[RegionCountOut]
+
+
+class StatsOut(Output):
+    """Counts by verdict, star level, scheme, body, region (a tree) and business type."""
+
+    as_of: str = Field(json_schema_extra=DAY)
+    total: int
+    by_verdict: dict[str, int]
+    by_star_level: dict[str, int]
+    by_scheme: dict[str, int]
+    by_body: dict[str, int]
+    by_region: list[RegionCountOut]
+    by_business_type: dict[str, int]

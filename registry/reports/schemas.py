@@ -1,10 +1,12 @@
-"""Typed input of a report, shared by the API and the scan page's form."""
+"""Typed input of a report, shared by the API and the scan page's form, and the API's answer."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from registry.schemas import Output
 
 KINDS = ("forged_mark", "wrong_holder", "dead_mark_displayed", "service_complaint", "other")
 MAX_MESSAGE = 2000
@@ -27,3 +29,7 @@ class ReportIn(BaseModel):
         if (self.token is None) == (self.number is None):
             raise ValueError("give either token or number")
         return self
+
+
+class ReportOut(Output):
+    id: int

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
-from registry.api.openapi import build_document
 from registry.bodies.models import CertificationBody
 from registry.db import get_session
 from registry.porting.spreadsheet import template_xlsx
@@ -35,8 +36,9 @@ COLUMN_NOTES = {
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _document() -> dict[str, object]:
-    return build_document(current_app.config["BASE_URL"], current_app.extensions.get("registry.limits"))
+def _document() -> dict[str, Any]:
+    # The API package offers its OpenAPI document here; the site never imports the API.
+    return current_app.extensions["registry.openapi"]()
 
 
 @bp.get("/for-bodies")

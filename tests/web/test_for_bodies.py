@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from registry.api.openapi import build_document
-
 
 def test_every_page_links_to_it(client):
     for path in ("/", "/search", "/verify", "/portal/login"):
@@ -24,7 +22,7 @@ def test_it_explains_joining_the_portal_the_api_the_format_and_the_limits(client
 
 
 def test_the_api_reference_lists_every_operation_and_schema_of_the_openapi_document(client):
-    doc = build_document("https://registry.example.cn")
+    doc = client.get("/api/v1/openapi.json").get_json()
     html = client.get("/for-bodies/api?lang=en").get_data(as_text=True)
     for path, item in doc["paths"].items():
         for method in (m for m in item if m in ("get", "put", "post", "patch", "delete")):
