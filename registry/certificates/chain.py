@@ -102,7 +102,6 @@ def iter_events(session: Session, batch: int = 2000, upto: int | None = None) ->
             return
         yield from rows
         last = rows[-1][0].seq
-        session.expunge_all()
 
 
 def audit(session: Session) -> tuple[int, AuditFailure | None]:

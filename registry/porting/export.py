@@ -37,7 +37,6 @@ def _batched(session: Session, stmt: Any, key: Any, batch: int = 2000) -> Iterat
             return
         yield from rows
         last = getattr(rows[-1], key.key)
-        session.expunge_all()
 
 
 def export_lines(session: Session, *, with_api_keys: bool = False) -> Iterator[str]:

@@ -204,11 +204,12 @@ def rebuild(session: Session, store: IndexStore, day: dt.date, progress: Progres
     """Build a new generation beside the live one, catch it up, and swap it in. Search stays up."""
     with store.lock("rebuild.lock", timeout=None):
         path = build(session, store, day, progress)
-        session.rollback()  # end the read transaction so the catch-up sees later commits
-        with store.lock("sync.lock", timeout=None):
-            catch_up(session, store, path, day)
+        # The catch-up reads in a new transaction of its own (it sees what was committed during
+        # the build); the caller's session and its transaction are left as they were.
+        with Session(session.get_bind()) as fresh, store.lock("sync.lock", timeout=None):
+            catch_up(fresh, store, path, day)
             store.publish(path)
-    return certificate_count(session)
+            return certificate_count(fresh)
 
 
 def sync(session: Session, store: IndexStore, day: dt.date, *, timeout: float | None = None) -> SyncResult | None:
