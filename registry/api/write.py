@@ -9,7 +9,6 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from registry.api.auth import Caller, body_required, request_id
-from registry.api.idempotency import fingerprint, remember, replay
 from registry.api.representations import certificate_json
 from registry.certificates.models import Certificate
 from registry.certificates.schemas import CertificateIn, parse_certificate, parse_event
@@ -17,6 +16,7 @@ from registry.certificates.service import Register
 from registry.certificates.validation import today
 from registry.db import commit, get_session
 from registry.errors import FieldError, RegistryError, ValidationError
+from registry.idempotency.service import fingerprint, remember, replay
 from registry.search import schedule_sync
 from registry.signing.service import current_minter
 

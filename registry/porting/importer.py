@@ -407,7 +407,7 @@ def _insert(
 
 
 def _insert_idempotent(session: Session, records: list[dict[str, Any]], ids: dict[str, dict[str, int]]) -> None:
-    from registry.api.idempotency import IdempotentRequest
+    from registry.idempotency.models import IdempotentRequest
 
     session.execute(
         insert(IdempotentRequest),
