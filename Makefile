@@ -48,10 +48,12 @@ test: setup-dev lint
 		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
 	fi
 
-# Style, then the layers: no import cycles between packages, the API and the site never import each other.
+# Style, no _private name used across modules, then the layers: no import cycles between packages,
+# the API and the site never import each other.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check registry tests bench migrations
 	$(BIN)/ruff format --check registry tests bench migrations
+	$(BIN)/python scripts/check_private_imports.py registry tests bench migrations
 	$(BIN)/lint-imports --no-cache
 
 # After changing UI strings: refresh the template and the zh catalog, translate, run again, commit all three files.
