@@ -27,7 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from registry.demo.names import CERTIFICATION_BODIES, organisation_name, scope_text  # noqa: E402
+from registry.demo.bodies import CERTIFICATION_BODIES  # noqa: E402
+from registry.demo.names import organisation_name  # noqa: E402
+from registry.demo.scopes import scope_text  # noqa: E402
 from registry.demo.seed import SCHEME_WEIGHTS, _city_of, _region_pools, credit_code  # noqa: E402
 from registry.organisations import regions as region_tree  # noqa: E402
 from registry.organisations.validation import regions  # noqa: E402

@@ -16,12 +16,9 @@ from registry.certificates.models import Certificate
 from registry.certificates.schemas import CertificateIn, EventIn, HolderIn
 from registry.certificates.service import Actor, Minter, Register
 from registry.certificates.validation import add_months, default_expiry, today
-from registry.demo.names import (
-    CERTIFICATION_BODIES,
-    branch_suffix,
-    organisation_name,
-    scope_text,
-)
+from registry.demo.bodies import CERTIFICATION_BODIES
+from registry.demo.names import branch_suffix, organisation_name
+from registry.demo.scopes import scope_text
 from registry.organisations.validation import (
     CREDIT_ALPHABET,
     credit_check_char,
