@@ -40,18 +40,21 @@ run: setup
 	while kill -0 $$worker 2>/dev/null && kill -0 $$server 2>/dev/null; do sleep 1; done; \
 	kill -TERM $$worker $$server 2>/dev/null; wait $$worker $$server 2>/dev/null; true
 
-# SQLite always; PostgreSQL too when REGISTRY_TEST_DATABASE_URL is set (.ci/run sets it).
-test: setup-dev
-	$(BIN)/ruff check registry tests bench migrations
+# Lint first; then SQLite always, PostgreSQL too when REGISTRY_TEST_DATABASE_URL is set (.ci/run sets it).
+test: setup-dev lint
 	env -u REGISTRY_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$REGISTRY_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL =="; \
 		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
 	fi
 
+# Style, no _private name used across modules, then the layers: no import cycles between packages,
+# the API and the site never import each other.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check registry tests bench migrations
 	$(BIN)/ruff format --check registry tests bench migrations
+	$(BIN)/python scripts/check_private_imports.py registry tests bench migrations
+	$(BIN)/lint-imports --no-cache
 
 # After changing UI strings: refresh the template and the zh catalog, translate, run again, commit all three files.
 translations: $(VENV)/.installed

@@ -27,8 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from registry.demo.names import CERTIFICATION_BODIES, organisation_name, scope_text  # noqa: E402
-from registry.demo.seed import SCHEME_WEIGHTS, _city_of, _region_pools, credit_code  # noqa: E402
+from registry.demo.bodies import CERTIFICATION_BODIES  # noqa: E402
+from registry.demo.names import organisation_name  # noqa: E402
+from registry.demo.scopes import scope_text  # noqa: E402
+from registry.demo.seed import SCHEME_WEIGHTS, city_of, credit_code, region_pools  # noqa: E402
 from registry.organisations import regions as region_tree  # noqa: E402
 from registry.organisations.validation import regions  # noqa: E402
 from registry.schemes.service import read_scheme_file  # noqa: E402
@@ -52,7 +54,7 @@ SCHEME_TYPES = {
 
 def corpus(count: int, seed: int = 1) -> list[Row]:
     rng = random.Random(seed)
-    beijing, other = _region_pools()
+    beijing, other = region_pools()
     codes, weights = list(SCHEME_WEIGHTS), list(SCHEME_WEIGHTS.values())
     day = dt.date(2026, 1, 1)
     rows, names, numbers = [], set(), set()
@@ -60,7 +62,7 @@ def corpus(count: int, seed: int = 1) -> list[Row]:
         scheme = rng.choices(codes, weights)[0]
         business = rng.choice(SCHEME_TYPES[scheme])
         region = rng.choice(beijing) if scheme == "BJ-RETAIL-SQ" or rng.random() < 0.35 else rng.choice(other)
-        city_zh, city_en = _city_of(region)
+        city_zh, city_en = city_of(region)
         name_zh, name_en = organisation_name(rng, business, city_zh, city_en)
         if name_zh in names:
             district = str(regions()[region]["name_zh"])

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from registry.demo.names import CERTIFICATION_BODIES  # noqa: E402
+from registry.demo.bodies import CERTIFICATION_BODIES  # noqa: E402
 from registry.organisations.validation import regions  # noqa: E402
 from registry.schemes.service import read_scheme_file  # noqa: E402
 from registry.search import understanding, vocabulary  # noqa: E402
@@ -74,7 +74,7 @@ def main() -> None:
     load_ms = (time.perf_counter() - start) * 1000
     cold = []
     for _ in range(3):
-        vocabulary._static_part.cache_clear()  # measure the once-per-process part too
+        vocabulary.static_part.cache_clear()  # measure the once-per-process part too
         start = time.perf_counter()
         vocab = understanding.vocabulary(schemes, bodies)
         cold.append((time.perf_counter() - start) * 1000)

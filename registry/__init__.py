@@ -57,6 +57,10 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     init_api(app)
     init_web(app)
 
+    from registry import error_handlers
+
+    error_handlers.init_app(app)
+
     from registry.api.limits import init_app as init_limits
 
     init_limits(app)

@@ -278,8 +278,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
 
 def _witnesses(raw: str) -> tuple[tuple[str, str], ...]:
     """REGISTRY_LOG_WITNESSES: comma-separated `<verifier key> <submission URL>` pairs."""
-    from registry.transparency.note import NoteError
-    from registry.transparency.witness import parse_witnesses
+    from registry.notes import NoteError, parse_witnesses
 
     try:
         return parse_witnesses(raw)

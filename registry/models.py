@@ -1,9 +1,9 @@
 """Imports every model so that Base.metadata knows every table (for Alembic and tests)."""
 
 from registry.accounts.models import LoginFailure, User
-from registry.api.idempotency import IdempotentRequest
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
+from registry.idempotency.models import IdempotentRequest
 from registry.organisations.models import Organisation
 from registry.porting.models import PendingUpload
 from registry.reports.models import Report

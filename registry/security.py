@@ -11,11 +11,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from registry.db import is_lock_timeout
 from registry.errors import RegistryError
 
 # Deeper documents are refused before any view sees them; ours nest three levels at most.
@@ -162,36 +160,6 @@ def _from_base_url(location: str, base: str) -> str:
     return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, parts.fragment))
 
 
-class Busy(RegistryError):
-    """The register's write lock stayed taken (a long import, another server's batch): try again."""
-
-    status = 503
-    title = "Service Unavailable"
-
-
-RETRY_AFTER_BUSY = 2
-
-
-def _on_database_error(exc: OperationalError) -> Response | tuple[str, int]:
-    from registry.api import errors
-    from registry.web.errors import html_error_page
-
-    if not is_lock_timeout(exc):
-        if errors.wants_problem_json():
-            return errors.unexpected_error(exc)
-        errors.log.exception("database error")
-        return html_error_page(500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。")
-    busy = Busy(
-        "the register is busy with another write; try again in a few seconds", "登记簿正在处理其他写入，请稍后重试"
-    )
-    if errors.wants_problem_json():
-        response = errors.registry_error(busy)
-    else:
-        response = current_app.make_response(html_error_page(503, busy.detail, busy.detail_zh))
-    response.headers["Retry-After"] = str(RETRY_AFTER_BUSY)
-    return response
-
-
 def init_app(app: Flask) -> None:
     """Install the edge checks, the headers hook, cookie settings and the proxy fix."""
     settings = app.config["SETTINGS"]
@@ -212,6 +180,5 @@ def init_app(app: Flask) -> None:
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
-    app.register_error_handler(OperationalError, _on_database_error)
     app.before_request(_refuse_hostile_input)
     app.after_request(_security_headers)

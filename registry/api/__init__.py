@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
-from werkzeug.exceptions import HTTPException
-
-from registry.api import errors
-from registry.errors import RegistryError
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the API blueprints and one error handler per exception type."""
+    """Register the API blueprints and response caching."""
     from registry.api.public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -40,39 +36,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
-    from flask_wtf.csrf import CSRFError
-
-    from registry.web.errors import html_error_page
-
-    def on_registry_error(exc: RegistryError) -> Response | tuple[str, int]:
-        if errors.wants_problem_json():
-            return errors.registry_error(exc)
-        return html_error_page(exc.status, exc.detail, exc.detail_zh)
-
-    def on_http_error(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
-        if exc.code is None or exc.code < 400:
-            return exc
-        if errors.wants_problem_json():
-            return errors.http_error(exc)
-        if isinstance(exc, CSRFError):
-            # Flask-WTF's reasons are English sentences about tokens; say what happened, in both languages.
-            return html_error_page(
-                400,
-                "This form has expired or was opened in another browser session. Reload the page and submit it again.",
-                "此表单已过期或在另一个浏览器会话中打开。请刷新页面后重新提交。",
-            )
-        return html_error_page(exc.code, exc.description or exc.name, "")
-
-    def on_unexpected(exc: Exception) -> Response | tuple[str, int]:
-        if errors.wants_problem_json():
-            return errors.unexpected_error(exc)
-        errors.log.exception("unhandled error")
-        return html_error_page(500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。")
-
     from registry.api.caching import init_app as init_caching
 
     init_caching(app)
-
-    app.register_error_handler(RegistryError, on_registry_error)
-    app.register_error_handler(HTTPException, on_http_error)
-    app.register_error_handler(Exception, on_unexpected)

@@ -13,7 +13,7 @@ from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 from spectree.utils import get_model_key, parse_code
 
-from registry.api.errors import PROBLEM_JSON, Problem
+from registry.problems import PROBLEM_JSON, Problem
 
 TITLE = "Service Certificate Registry API"
 COMMON_PROBLEMS = ((429, "Rate limit exceeded; see Retry-After"), (500, "Server error"))

@@ -30,7 +30,7 @@ def answer(model: BaseModel, status: int = 200) -> Response:
 
 def certificate_urls(cert_number: str, token: str | None, base_url: str) -> dict[str, str | None]:
     """Where a certificate's scan page and printable mark live."""
-    from registry.web.marks import mark_version
+    from registry.signing.marks import mark_version
 
     return {
         "verify_url": f"{base_url}/v/{token}" if token else None,

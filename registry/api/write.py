@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from registry.api.auth import Caller, body_required, request_id
 from registry.api.docs import BODY_KEY, answers, described
-from registry.api.idempotency import IdempotencyHeaders, fingerprint, remember, replay
 from registry.api.representations import answer, body_of, certificate_out
 from registry.certificates.models import Certificate
 from registry.certificates.schemas import (
@@ -28,6 +27,8 @@ from registry.certificates.service import Register
 from registry.certificates.validation import today
 from registry.db import get_session, rollback
 from registry.errors import FieldError, RegistryError, ValidationError
+from registry.idempotency.schemas import IdempotencyHeaders
+from registry.idempotency.service import fingerprint, remember, replay
 from registry.signing.service import current_minter
 
 bp = Blueprint("api_write", __name__, url_prefix="/api/v1")

@@ -7,7 +7,7 @@ import hmac
 import re
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.bodies.models import ApiKey, CertificationBody
@@ -110,15 +110,6 @@ def set_body_status(session: Session, code: str, status: str) -> CertificationBo
     body.status = status
     session.flush()
     return body
-
-
-def list_bodies(session: Session) -> list[tuple[CertificationBody, int]]:
-    """Every body with its number of certificates."""
-    from registry.certificates.models import Certificate
-
-    counts = dict(session.execute(select(Certificate.body_id, func.count()).group_by(Certificate.body_id)).all())
-    bodies = session.scalars(select(CertificationBody).order_by(CertificationBody.code))
-    return [(b, counts.get(b.id, 0)) for b in bodies]
 
 
 def issue_key(session: Session, code: str) -> tuple[ApiKey, str]:

@@ -9,20 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
 
 from registry.certificates.ledger import NewEvent
 from registry.certificates.models import Certificate
 from registry.certificates.schemas import CertificateIn
-from registry.certificates.validation import number_skeleton, score_out
+from registry.certificates.state import decimal_map, state_of
+from registry.certificates.validation import number_skeleton
 from registry.db import utcnow
 from registry.schemes.models import Scheme
 
 if TYPE_CHECKING:
     from registry.bodies.models import CertificationBody
-    from registry.certificates.service import Register
+    from registry.certificates.unit import WriteUnit
 
 
 @dataclass
@@ -42,31 +43,7 @@ class NewCertificate:
     version: int = 1
 
 
-def state_of(values: Any, scheme: str, body: str, holder: str) -> dict[str, Any]:
-    """An event's state (what the certificate says after it) from anything with its attributes."""
-    return {
-        "status": values.status,
-        "star_level": values.star_level,
-        "score": score_out(values.score),
-        "scope_zh": values.scope_zh,
-        "scope_en": values.scope_en,
-        "sites": list(values.sites),
-        "issued": values.issued.isoformat(),
-        "expires": values.expires.isoformat(),
-        "scheme": scheme,
-        "body": body,
-        "holder": holder,
-        "token": values.token,
-        "version": values.version,
-    }
-
-
-def decimal_map(values: dict[str, Decimal]) -> dict[str, int | float]:
-    """Component scores as stored and recorded: sorted by code, numbers as JSON numbers."""
-    return {k: score_out(v) for k, v in sorted(values.items())}
-
-
-def write_rows(reg: Register, body: CertificationBody, items: list[tuple[CertificateIn, Scheme, dt.date]]) -> None:
+def write_rows(reg: WriteUnit, body: CertificationBody, items: list[tuple[CertificateIn, Scheme, dt.date]]) -> None:
     """Insert new holders, the certificates and their issue events for already-checked items."""
     session = reg.session
     codes = [data.holder.credit_code for data, _scheme, _expires in items]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,18 +12,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
+from registry.formats import canonical_json, format_time
+
+__all__ = [
+    "GENESIS",
+    "AuditFailure",
+    "audit",
+    "canonical_json",
+    "content_of",
+    "event_content",
+    "event_hash",
+    "format_time",
+    "iter_events",
+]
 
 GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    """Deterministic JSON: sorted keys, no spaces, UTF-8 characters kept."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def format_time(value: dt.datetime) -> str:
-    """A UTC time as ISO 8601 with microseconds and Z."""
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def event_content(event: CertificateEvent, number: str) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from registry.certificates.bulk import decimal_map
 from registry.certificates.holders import HOLDER_FIELDS, change_details, check_may_change, differences
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.rules import check_transition
 from registry.certificates.schemas import EventIn
+from registry.certificates.state import decimal_map
 from registry.certificates.validation import Collector, check_holder, check_rating, default_expiry, score_out
 from registry.db import utcnow
 from registry.errors import FieldError, ValidationError
@@ -24,11 +24,11 @@ from registry.organisations.names import name_key
 
 if TYPE_CHECKING:
     from registry.bodies.models import CertificationBody
-    from registry.certificates.service import Register
+    from registry.certificates.unit import WriteUnit
     from registry.organisations.models import Organisation
 
 
-def apply(reg: Register, number: str, event: EventIn) -> Certificate:
+def apply(reg: WriteUnit, number: str, event: EventIn) -> Certificate:
     """Apply one status change or amendment; illegal transitions raise Conflict."""
     cert = reg.get_for_change(number)
     effective = effective_day(reg, cert, event.effective)
@@ -40,7 +40,7 @@ def apply(reg: Register, number: str, event: EventIn) -> Certificate:
 
 
 def record(
-    reg: Register, cert: Certificate, kind: str, effective: dt.date, reason: str, details: dict[str, Any]
+    reg: WriteUnit, cert: Certificate, kind: str, effective: dt.date, reason: str, details: dict[str, Any]
 ) -> None:
     """A new version of the certificate, and its event in the ledger."""
     cert.version += 1
@@ -48,7 +48,7 @@ def record(
     reg.ledger.append(cert, kind, effective, reason, details, reg.snapshot(cert))
 
 
-def effective_day(reg: Register, cert: Certificate, given: dt.date | None) -> dt.date:
+def effective_day(reg: WriteUnit, cert: Certificate, given: dt.date | None) -> dt.date:
     """The day a change takes effect: not in the future, not before the last recorded change."""
     day = given or reg.clock()
     last = reg.session.scalar(
@@ -72,11 +72,11 @@ def effective_day(reg: Register, cert: Certificate, given: dt.date | None) -> dt
     return day
 
 
-def _status_only(reg: Register, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
+def _status_only(reg: WriteUnit, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
     return {}
 
 
-def _renew(reg: Register, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
+def _renew(reg: WriteUnit, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
     expires = event.expires or default_expiry(day, cert.scheme)
     c = Collector()
     if expires <= cert.expires:
@@ -92,7 +92,7 @@ def _renew(reg: Register, cert: Certificate, event: EventIn, day: dt.date) -> di
     return {"expires": expires.isoformat()} | rating_details(event)
 
 
-def _amend(reg: Register, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
+def _amend(reg: WriteUnit, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
     fields = ("star_level", "score", "scope_zh", "scope_en", "sites", "evaluation")
     if not [f for f in fields if getattr(event, f) is not None]:
         raise ValidationError(
@@ -111,7 +111,7 @@ def _amend(reg: Register, cert: Certificate, event: EventIn, day: dt.date) -> di
     return details | rating_details(event)
 
 
-def _surveillance(reg: Register, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
+def _surveillance(reg: WriteUnit, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
     if event.result is None:
         raise ValidationError(
             [FieldError("result", "surveillance needs a result: passed or failed", "监督结果必填：passed 或 failed")]
@@ -123,7 +123,7 @@ def _surveillance(reg: Register, cert: Certificate, event: EventIn, day: dt.date
     return {"result": event.result} | rating_details(event)
 
 
-def _holder(reg: Register, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
+def _holder(reg: WriteUnit, cert: Certificate, event: EventIn, day: dt.date) -> dict[str, Any]:
     diffs = differences(cert.holder, event.holder.model_dump() if event.holder is not None else {})
     if not diffs:
         raise ValidationError(
@@ -181,7 +181,7 @@ def rating_details(event: EventIn) -> dict[str, Any]:
 
 
 def change_holder(
-    reg: Register,
+    reg: WriteUnit,
     holder: Organisation,
     diffs: dict[str, tuple[str, str]],
     body: CertificationBody | None,
@@ -213,7 +213,7 @@ def change_holder(
     return details
 
 
-def remark(reg: Register, number: str, reason: str) -> Certificate:
+def remark(reg: WriteUnit, number: str, reason: str) -> Certificate:
     """Sign a fresh mark token for the certificate's current claims (e.g. after a key revocation)."""
     cert = reg.get_for_change(number)
     old = cert.token

@@ -16,8 +16,10 @@ from sqlalchemy import select
 
 from registry.bodies.models import CertificationBody
 from registry.certificates.bulk import write_rows
+from registry.certificates.changes import change_holder
 from registry.certificates.holders import check_may_change, details_conflict, differences
 from registry.certificates.models import Certificate
+from registry.certificates.rules import check_may_publish
 from registry.certificates.schemas import CertificateIn
 from registry.certificates.validation import (
     Collector,
@@ -29,12 +31,12 @@ from registry.certificates.validation import (
     number_skeleton,
     score_out,
 )
-from registry.errors import Conflict, FieldError, Forbidden, ValidationError
+from registry.errors import Conflict, FieldError, ValidationError
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 
 if TYPE_CHECKING:
-    from registry.certificates.service import Register
+    from registry.certificates.unit import WriteUnit
 
 Item = tuple[int, CertificateIn | ValidationError]
 
@@ -56,17 +58,8 @@ def body_required(body: CertificationBody | None) -> CertificationBody:
     return body
 
 
-def check_may_publish(body: CertificationBody) -> None:
-    """A suspended certification body cannot publish."""
-    if body.status != "active":
-        raise Forbidden(
-            f"certification body {body.code} is suspended and cannot publish",
-            f"认证机构 {body.code} 已被暂停，不能发布",
-        )
-
-
 def issue_many(
-    reg: Register,
+    reg: WriteUnit,
     items: Iterable[Item],
     body: CertificationBody | None = None,
     *,
@@ -169,7 +162,7 @@ def issue_many(
     return result
 
 
-def check_issue(reg: Register, data: CertificateIn) -> tuple[Scheme, dt.date]:
+def check_issue(reg: WriteUnit, data: CertificateIn) -> tuple[Scheme, dt.date]:
     """Validate an issuance against the schemes and reference data; returns (scheme, expires)."""
     c = Collector()
     problem = number_problem(data.number)
@@ -238,7 +231,7 @@ def reissue(cert: Certificate, data: CertificateIn, body: CertificationBody, exp
     return cert
 
 
-def look_alikes_of(reg: Register, numbers: list[str]) -> dict[str, str]:
+def look_alikes_of(reg: WriteUnit, numbers: list[str]) -> dict[str, str]:
     """Registered numbers that look like any of `numbers`, by skeleton: {skeleton: number}."""
     skeletons = {number_skeleton(n) for n in numbers}
     if not skeletons:
@@ -259,7 +252,7 @@ def refuse_look_alike(number: str, look_alikes: dict[str, str]) -> None:
         )
 
 
-def holder_for(reg: Register, data: CertificateIn, body: CertificationBody) -> Organisation | None:
+def holder_for(reg: WriteUnit, data: CertificateIn, body: CertificationBody) -> Organisation | None:
     """The registered holder an issuance names (None if new), after checking its stated details.
 
     Other details are a Conflict, unless the issuance asks to change them and `body` may.
@@ -278,5 +271,5 @@ def holder_for(reg: Register, data: CertificateIn, body: CertificationBody) -> O
         if reg.check_only:
             check_may_change(reg.session, holder, body)
             return holder
-        reg.change_holder(holder, diffs, body, f"holder details updated with the issuance of {data.number}")
+        change_holder(reg, holder, diffs, body, f"holder details updated with the issuance of {data.number}")
     return holder

@@ -74,3 +74,10 @@ def body_certificate(session: Session, body: CertificationBody, number: str) -> 
     return session.scalar(
         select(Certificate).where(Certificate.number == number.strip().upper(), Certificate.body_id == body.id)
     )
+
+
+def bodies_with_counts(session: Session) -> list[tuple[CertificationBody, int]]:
+    """Every body with its number of certificates."""
+    counts = dict(session.execute(select(Certificate.body_id, func.count()).group_by(Certificate.body_id)).all())
+    bodies = session.scalars(select(CertificationBody).order_by(CertificationBody.code))
+    return [(b, counts.get(b.id, 0)) for b in bodies]

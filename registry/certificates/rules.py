@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from registry.errors import Conflict
+from registry.errors import Conflict, Forbidden
 
 STATUSES = ("valid", "suspended", "revoked", "withdrawn")
 # Revoked and withdrawn certificates stay so: no change may follow.
@@ -80,3 +81,12 @@ def check_transition(kind: str, number: str, status: str, expires: dt.date, day:
                 f"证书 {number} 已于 {expires.isoformat()} 过期，只能换证（renew）",
             )
     return t.to if t.to is not None else status
+
+
+def check_may_publish(body: Any) -> None:
+    """A suspended certification body cannot publish."""
+    if body.status != "active":
+        raise Forbidden(
+            f"certification body {body.code} is suspended and cannot publish",
+            f"认证机构 {body.code} 已被暂停，不能发布",
+        )

@@ -9,22 +9,21 @@ commands).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from registry.bodies.models import CertificationBody
 from registry.certificates import changes, issuing
-from registry.certificates.bulk import state_of
-from registry.certificates.issuing import BatchResult, Item, check_may_publish
-from registry.certificates.ledger import Actor, Ledger
-from registry.certificates.models import Certificate, CertificateEvent
+from registry.certificates.issuing import BatchResult, Item
+from registry.certificates.ledger import Actor
+from registry.certificates.models import Certificate
+from registry.certificates.reads import find_certificate, get_certificate, history, state_as_of
+from registry.certificates.rules import check_may_publish
 from registry.certificates.schemas import CertificateIn, EventIn
-from registry.certificates.validation import today
-from registry.errors import Forbidden, NotFound
-from registry.organisations.holders import HolderBook
+from registry.certificates.state import snapshot, state_of
+from registry.certificates.unit import Minter, WriteUnit
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 
@@ -43,43 +42,11 @@ __all__ = [
 ]
 
 
-class Minter(Protocol):
-    """Makes the signed mark token for a certificate's current claims."""
+class Register(WriteUnit):
+    """One unit of work on the register, acting as one actor (see `WriteUnit` for its state).
 
-    def mint(self, certificate: Certificate) -> str: ...
-
-
-def snapshot(cert: Certificate) -> dict[str, Any]:
-    """The certificate's state as recorded in an event."""
-    return state_of(cert, cert.scheme.code, cert.body.code, cert.holder.credit_code)
-
-
-class Register:
-    """One unit of work on the register, acting as one actor.
-
-    `body` limits the work to that certification body's certificates (None: operator). `clock`
-    gives "today" for every check and default date (validation included). Methods only flush.
+    Methods only flush; the unit of work commits.
     """
-
-    def __init__(
-        self,
-        session: Session,
-        actor: Actor,
-        *,
-        body: CertificationBody | None = None,
-        minter: Minter | None = None,
-        clock: Callable[[], dt.date] = today,
-    ) -> None:
-        self.session = session
-        self.actor = actor
-        self.body = body
-        self.minter = minter
-        self.clock = clock
-        self.ledger = Ledger(session, actor)
-        self.holders = HolderBook(session)
-        self.schemes: dict[str, Scheme] = {}
-        # Set by issue_many(check_only=True): check everything, change nothing.
-        self.check_only = False
 
     # -- issuing: one path, set-based --------------------------------------------------------
 
@@ -135,82 +102,3 @@ class Register:
     def remark(self, number: str, reason: str) -> Certificate:
         """Sign a fresh mark token for the certificate's current claims (e.g. after a key revocation)."""
         return changes.remark(self, number, reason)
-
-    def get_for_change(self, number: str) -> Certificate:
-        """The certificate to change, if this actor may change it."""
-        cert = get_certificate(self.session, number)
-        if self.body is not None and cert.body_id != self.body.id:
-            raise Forbidden(
-                f"certificate {cert.number} belongs to another certification body",
-                f"证书 {cert.number} 属于其他认证机构",
-            )
-        if self.body is not None:
-            check_may_publish(self.body)
-        return cert
-
-    # -- what issuing and changes share --------------------------------------------------------
-
-    def scheme(self, code: str) -> Scheme | None:
-        """The scheme with `code` (looked up once per unit of work), or None."""
-        if code not in self.schemes:
-            scheme = self.session.scalar(select(Scheme).where(Scheme.code == code))
-            if scheme is None:
-                return None
-            self.schemes[code] = scheme
-        return self.schemes[code]
-
-    def mint(self, cert: Any) -> str | None:
-        """The signed mark token for `cert`'s claims (None without a minter, e.g. when only checking)."""
-        return self.minter.mint(cert) if self.minter is not None else None
-
-    def remint(self, cert: Certificate) -> None:
-        if self.minter is not None:
-            cert.token = self.minter.mint(cert)
-
-    @staticmethod
-    def snapshot(cert: Certificate) -> dict[str, Any]:
-        return snapshot(cert)
-
-    def forget(self) -> None:
-        """Let go of what this unit of work looked up (a long import, after each committed chunk)."""
-        self.schemes.clear()
-        self.holders.forget()
-
-
-# -- reads -----------------------------------------------------------------------------------
-
-
-def find_certificate(session: Session, number: str) -> Certificate | None:
-    """The certificate with `number` (any case), or None."""
-    return session.scalar(select(Certificate).where(Certificate.number == number.strip().upper()))
-
-
-def get_certificate(session: Session, number: str) -> Certificate:
-    """The certificate with `number`, or NotFound."""
-    cert = find_certificate(session, number)
-    if cert is None:
-        raise NotFound(
-            f"no certificate {number.strip().upper()!r} has ever been registered",
-            f"登记簿中没有证书 {number.strip().upper()!r}",
-        )
-    return cert
-
-
-def history(session: Session, cert: Certificate) -> list[CertificateEvent]:
-    """The certificate's events, oldest first."""
-    return list(
-        session.scalars(
-            select(CertificateEvent).where(CertificateEvent.certificate_id == cert.id).order_by(CertificateEvent.seq)
-        )
-    )
-
-
-def state_as_of(session: Session, cert: Certificate, day: dt.date) -> dict[str, Any] | None:
-    """The state the register recorded as in effect on `day`, or None before issuance."""
-    event = session.scalar(
-        select(CertificateEvent)
-        .where(CertificateEvent.certificate_id == cert.id, CertificateEvent.effective <= day)
-        .order_by(CertificateEvent.effective.desc(), CertificateEvent.seq.desc())
-        .limit(1)
-    )
-    return None if event is None else dict(event.state)

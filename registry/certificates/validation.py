@@ -112,7 +112,7 @@ _NEUTRAL_SCRIPTS = {"COMMON", "INHERITED"}
 def name_problem(name: str) -> tuple[str, str] | None:
     """Why a holder name could deceive (en, zh): invisible or bidi control characters, or a word
     that mixes scripts (a Cyrillic 'а' among Latin letters); None when it is plain."""
-    from registry.verification.normalise import is_invisible
+    from registry.normalise import is_invisible
 
     hidden = [ch for ch in name if is_invisible(ch) or ch in "\t\n\r"]
     if hidden:

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from registry.bodies import service
+from registry.certificates.listing import bodies_with_counts
 from registry.cli.common import unit_of_work
 from registry.db import get_session
 
@@ -55,7 +56,7 @@ def update_command(
 @group.command("list")
 def list_command() -> None:
     """List bodies with their certificate counts."""
-    for body, count in service.list_bodies(get_session()):
+    for body, count in bodies_with_counts(get_session()):
         click.echo(f"{body.code}\t{body.status}\t{count}\t{body.name_zh}\t{body.name_en}")
 
 

@@ -15,7 +15,8 @@ from registry.cli.common import fail
 from registry.db import commit, get_session, rollback
 from registry.errors import RegistryError
 from registry.porting.export import export_lines
-from registry.porting.importer import import_export, import_issuances, sniff_kind
+from registry.porting.importer import import_issuances, sniff_kind
+from registry.porting.restore import import_export
 from registry.signing.service import current_minter
 
 MAX_REPORTED = 200

@@ -16,12 +16,9 @@ from registry.certificates.models import Certificate
 from registry.certificates.schemas import CertificateIn, EventIn, HolderIn
 from registry.certificates.service import Actor, Minter, Register
 from registry.certificates.validation import add_months, default_expiry, today
-from registry.demo.names import (
-    CERTIFICATION_BODIES,
-    branch_suffix,
-    organisation_name,
-    scope_text,
-)
+from registry.demo.bodies import CERTIFICATION_BODIES
+from registry.demo.names import branch_suffix, organisation_name
+from registry.demo.scopes import scope_text
 from registry.organisations.validation import (
     CREDIT_ALPHABET,
     credit_check_char,
@@ -70,7 +67,7 @@ def credit_code(rng: random.Random, region: str) -> str:
     return body + credit_check_char(body)
 
 
-def _region_pools() -> tuple[list[str], list[str]]:
+def region_pools() -> tuple[list[str], list[str]]:
     """(Beijing district codes, other district codes) from the shipped region table."""
     table = regions()
     beijing, other = [], []
@@ -82,7 +79,7 @@ def _region_pools() -> tuple[list[str], list[str]]:
     return beijing, other
 
 
-def _city_of(code: str) -> tuple[str, str]:
+def city_of(code: str) -> tuple[str, str]:
     table = regions()
     region = table[code]
     parent = table.get(str(region.get("parent")))
@@ -132,7 +129,7 @@ def seed(
         bodies.append((body, spec["prefix"]))
     session.flush()
 
-    beijing, other = _region_pools()
+    beijing, other = region_pools()
     register = Register(session, Actor("operator:demo-seed"), minter=minter, clock=lambda: day)
     codes = [c for c in SCHEME_WEIGHTS if c in schemes]
     weights = [SCHEME_WEIGHTS[c] for c in codes]
@@ -143,7 +140,7 @@ def seed(
         scheme = schemes[rng.choices(codes, weights=weights)[0]]
         business_type = rng.choice(scheme.business_types)
         region = rng.choice(beijing) if scheme.code == "BJ-RETAIL-SQ" or rng.random() < 0.35 else rng.choice(other)
-        city_zh, city_en = _city_of(region)
+        city_zh, city_en = city_of(region)
         name_zh, name_en = organisation_name(rng, business_type, city_zh, city_en)
         if name_zh in used_names:
             district = regions()[region]

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.api.idempotency import IdempotentRequest
 from registry.bodies.models import ApiKey, CertificationBody
 from registry.certificates.chain import canonical_json, format_time
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.validation import score_out
+from registry.idempotency.models import IdempotentRequest
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 from registry.signing.models import SigningKey

@@ -237,7 +237,7 @@ def _add_bodies(b: _Builder, bodies: Iterable[tuple[str, str, str]]) -> None:
 
 
 @cache
-def _static_part() -> tuple[Table, dict[str, Meaning], frozenset[str]]:
+def static_part() -> tuple[Table, dict[str, Meaning], frozenset[str]]:
     """Star levels, regions and business types: the same for every vocabulary, so built once."""
     b = _Builder()
     _add_stars(b)
@@ -259,7 +259,7 @@ def vocabulary(
 
     `schemes` are (code, short_name, name_zh, name_en[, short_name_zh]), `bodies` (code, name_zh, name_en).
     """
-    static_forms, static_phrases, static_prefixes = _static_part()
+    static_forms, static_phrases, static_prefixes = static_part()
     b = _Builder()
     _add_schemes(b, schemes)
     _add_bodies(b, bodies)

@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from registry.certificates.chain import format_time
 from registry.db import utcnow
+from registry.formats import format_time
 from registry.signing.keyring import public_jwk, public_key_from_b64
 from registry.signing.service import list_keys
 

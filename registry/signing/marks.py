@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import io
 import itertools
 import math
@@ -57,6 +58,11 @@ def qr_payload(base_url: str, token: str) -> str:
     scheme, _, host = normalise_origin(base_url).partition("://")
     compact = "".join(token.split()).upper()
     return f"{scheme}://{host.upper()}/V/{compact}"
+
+
+def mark_version(token: str) -> str:
+    """A short fingerprint of the token and the layout: the mark URL's `v`, and its ETag."""
+    return hashlib.sha256(f"{LAYOUT_VERSION}:{token}".encode("ascii")).hexdigest()[:12]
 
 
 def qr_code(payload: str) -> tuple[int, list[list[bool]]]:

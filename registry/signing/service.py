@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.certificates.models import Certificate
 from registry.config import Settings
 from registry.db import utcnow
 from registry.errors import Conflict, NotFound
@@ -34,6 +35,14 @@ from registry.signing.token import MarkClaims, encode_token, normalise_origin
 log = logging.getLogger(__name__)
 
 
+class Claimed(Protocol):
+    """What a mark states: a certificate row, or its values before the row exists."""
+
+    number: str
+    star_level: int
+    expires: dt.date
+
+
 class TokenMinter:
     """Mints a certificate's mark token with one signer for one registry origin."""
 
@@ -41,7 +50,7 @@ class TokenMinter:
         self.signer = signer
         self.origin = normalise_origin(origin)
 
-    def mint(self, certificate: Certificate) -> str:
+    def mint(self, certificate: Claimed) -> str:
         claims = MarkClaims(certificate.number, certificate.star_level, certificate.expires)
         return encode_token(claims, self.signer, self.origin)
 

@@ -138,7 +138,7 @@ def unpack_number(packed: bytes) -> str:
 
 @functools.cache
 def _spread_masks() -> tuple[tuple[int, int, int], ...]:
-    """Masks that move 5-bit fields, packed end to end, one to a byte (see _b32encode)."""
+    """Masks that move 5-bit fields, packed end to end, one to a byte (see b32encode)."""
     steps = []
     block = _BASE32_FIELDS
     while block > 1:
@@ -152,7 +152,7 @@ def _spread_masks() -> tuple[tuple[int, int, int], ...]:
     return tuple(steps)
 
 
-def _b32encode(raw: bytes) -> str:
+def b32encode(raw: bytes) -> str:
     """RFC 4648 base32 without padding, as base64.b32encode(raw).rstrip(b"=")."""
     chars = -(-len(raw) * 8 // 5)
     fields = int.from_bytes(raw, "big") << (_BASE32_FIELDS * 5 - len(raw) * 8)
@@ -163,8 +163,8 @@ def _b32encode(raw: bytes) -> str:
     return fields.to_bytes(_BASE32_FIELDS, "big")[:chars].translate(_FIELD_TO_BASE32).decode("ascii")
 
 
-def _b32decode(text: str) -> bytes:
-    """Strict inverse of _b32encode for text already known to be in the base32 alphabet."""
+def b32decode(text: str) -> bytes:
+    """Strict inverse of b32encode for text already known to be in the base32 alphabet."""
     size, spare = divmod(len(text) * 5, 8)
     if spare >= 5:
         raise TokenFormatError("token has an impossible base32 length")
@@ -198,7 +198,7 @@ def encode_token(claims: MarkClaims, signer: Signer, origin: str) -> str:
     signature = signer.sign(signed_message(origin, body))
     if len(signature) != SIGNATURE_SIZE:
         raise ValueError("signer did not return a 64-byte Ed25519 signature")
-    return _b32encode(body + signature)
+    return b32encode(body + signature)
 
 
 def decode_token(text: str) -> DecodedToken:
@@ -214,7 +214,7 @@ def decode_token(text: str) -> DecodedToken:
         raise TokenFormatError("token is too long")
     if not _BASE32_RE.fullmatch(compact):
         raise TokenFormatError("token has characters outside base32 (A-Z, 2-7)")
-    raw = _b32decode(compact)
+    raw = b32decode(compact)
     if not _MIN_TOKEN_BYTES <= len(raw) <= _MAX_TOKEN_BYTES:
         raise TokenFormatError(f"token is {len(raw)} bytes; a version 1 token is 73-97 bytes")
     version, star_level = raw[0] >> 4, raw[0] & 0x0F

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.notes import NoteError, Verifier, open_checkpoint
 from registry.transparency.merkle import HASH_SIZE, leaf_hash, memory_nodes, range_hash
 from registry.transparency.models import LogCheckpoint, LogHead
-from registry.transparency.note import NoteError, Verifier, open_checkpoint
 from registry.transparency.store import DatabaseTiles, iter_entries
 from registry.transparency.tiles import TILE_WIDTH
 

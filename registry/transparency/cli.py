@@ -10,12 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
+from registry.notes import NoteError, Verifier
 from registry.signing.keyring import KeyFileError
 from registry.transparency import log_service
 from registry.transparency.audit import audit_log
 from registry.transparency.client import AuditError, describe, http_get, iter_paths, monitor, verify_log
 from registry.transparency.keys import generate_log_key, log_key_path
-from registry.transparency.note import NoteError, Verifier
 from registry.transparency.service import served_note
 from registry.transparency.store import DatabaseTiles, LogError, entry_bundle, latest_checkpoint
 from registry.transparency.tiles import ENTRIES, parse_tile_path

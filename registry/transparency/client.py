@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from registry.notes import Checkpoint, NoteError, Verifier, b64, open_checkpoint, unb64
 from registry.transparency.entries import chain_hash_of, unbundle
 from registry.transparency.merkle import (
     ProofError,
@@ -23,7 +24,6 @@ from registry.transparency.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from registry.transparency.note import Checkpoint, NoteError, Verifier, b64, open_checkpoint, unb64
 from registry.transparency.tiles import ENTRIES, TILE_WIDTH, TileNodes, tile_path, tile_width
 
 GENESIS = "0" * 64

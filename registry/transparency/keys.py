@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from registry.notes import NoteSigner
 from registry.signing.keyring import KeyFileError
-from registry.transparency.note import NoteSigner
 
 LOG_KEY_FILE = "log-ed25519.pem"
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from registry.certificates.models import CertificateEvent
 from registry.certificates.service import get_certificate
 from registry.errors import NotFound
+from registry.notes import Checkpoint, NoteError, Verifier, b64, open_checkpoint, unb64
 from registry.transparency.entries import entry_bytes
 from registry.transparency.merkle import inclusion_proof, leaf_hash, verify_inclusion
-from registry.transparency.note import Checkpoint, NoteError, Verifier, b64, open_checkpoint, unb64
 from registry.transparency.service import LogService, LogUnavailable, served_note
 from registry.transparency.store import DatabaseTiles
 from registry.transparency.tiles import TileNodes

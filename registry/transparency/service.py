@@ -11,10 +11,10 @@ from collections.abc import Callable
 from flask import Flask, has_request_context
 from sqlalchemy.orm import Session
 
+from registry.notes import NoteSigner
 from registry.transparency import store, witness
 from registry.transparency.keys import load_log_signer, log_origin
 from registry.transparency.models import LogCheckpoint
-from registry.transparency.note import NoteSigner
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from registry.certificates.chain import event_content, event_hash
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.db import utcnow
+from registry.notes import Checkpoint, NoteSigner
 from registry.transparency.entries import bundle, entry_bytes
 from registry.transparency.merkle import EMPTY_ROOT, HASH_SIZE, leaf_hash, perfect_root, root
 from registry.transparency.models import LogCheckpoint, LogHead, LogTile
-from registry.transparency.note import Checkpoint, NoteSigner
 from registry.transparency.tiles import TILE_WIDTH, TileNodes
 
 

@@ -7,8 +7,16 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+from registry.notes import (
+    Checkpoint,
+    NoteError,
+    Verifier,
+    b64,
+    cosigner_key,
+    split_note,
+    unb64,
+)
 from registry.transparency.merkle import consistency_proof
-from registry.transparency.note import COSIGNATURE, Checkpoint, NoteError, Verifier, b64, split_note, unb64
 from registry.transparency.tiles import TileFetch, TileNodes
 
 log = logging.getLogger(__name__)
@@ -26,23 +34,7 @@ class Witness:
 
     @classmethod
     def parse(cls, vkey: str, url: str) -> Witness:
-        verifier = Verifier.parse(vkey)
-        if verifier.sig_type != COSIGNATURE:
-            raise NoteError(f"witness key {verifier.name} must be a cosignature key (type 0x04)")
-        return cls(verifier, url.rstrip("/"))
-
-
-def parse_witnesses(raw: str) -> tuple[tuple[str, str], ...]:
-    """REGISTRY_LOG_WITNESSES: comma-separated `<vkey> <submission URL>` pairs."""
-    out = []
-    for part in filter(None, (p.strip() for p in raw.split(","))):
-        vkey, _, url = part.partition(" ")
-        url = url.strip()
-        Witness.parse(vkey, url)
-        if not url.startswith(("http://", "https://")):
-            raise NoteError(f"witness URL {url!r} must start with http:// or https://")
-        out.append((vkey, url))
-    return tuple(out)
+        return cls(cosigner_key(vkey), url.rstrip("/"))
 
 
 def request_body(old: int, proof: list[bytes], note: str) -> bytes:

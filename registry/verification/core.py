@@ -21,6 +21,7 @@ from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.service import find_certificate, state_as_of
 from registry.certificates.validation import today
 from registry.certificates.verdicts import verdict_of
+from registry.normalise import normalise_input
 from registry.organisations.models import Organisation
 from registry.schemes.models import Scheme
 from registry.signing.offline import parse_mark_input
@@ -28,7 +29,6 @@ from registry.signing.service import PublicKeyCache
 from registry.signing.token import DecodedToken, TokenFormatError, decode_token, normalise_origin, verify_signature
 from registry.verification import holders
 from registry.verification.inputs import MAX_INPUT_CHARS, Input, classify
-from registry.verification.normalise import normalise_input
 
 VERDICTS = ("valid", "suspended", "revoked", "withdrawn", "expired", "not_found", "forged")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, request
@@ -12,10 +11,10 @@ from registry.certificates.service import get_certificate
 from registry.db import get_session
 from registry.errors import Conflict, FieldError, ValidationError
 from registry.signing.marks import (
-    LAYOUT_VERSION,
     PNG_DEFAULT_SIZE,
     PNG_MAX_SIZE,
     PNG_MIN_SIZE,
+    mark_version,
     qr_payload,
     render_png,
     render_svg,
@@ -25,11 +24,6 @@ from registry.signing.marks import (
 bp = Blueprint("marks", __name__)
 
 YEAR = 365 * 24 * 3600
-
-
-def mark_version(token: str) -> str:
-    """A short fingerprint of the token: the mark URL's `v`, and its ETag."""
-    return hashlib.sha256(f"{LAYOUT_VERSION}:{token}".encode("ascii")).hexdigest()[:12]
 
 
 @lru_cache(maxsize=512)

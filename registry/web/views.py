@@ -34,7 +34,7 @@ def certificate(number: str) -> ResponseReturnValue:
     from registry.certificates.verdicts import verdict_of
     from registry.organisations.business_types import BUSINESS_TYPES
     from registry.organisations.validation import region_name
-    from registry.web.marks import mark_version
+    from registry.signing.marks import mark_version
 
     session = get_session()
     cert = get_certificate(session, number)

@@ -5,12 +5,9 @@ import re
 
 import pytest
 
-from registry.demo.names import (
-    CERTIFICATION_BODIES,
-    branch_suffix,
-    organisation_name,
-    scope_text,
-)
+from registry.demo.bodies import CERTIFICATION_BODIES
+from registry.demo.names import branch_suffix, organisation_name
+from registry.demo.scopes import scope_text
 from registry.organisations.business_types import BUSINESS_TYPES, RETAIL_TYPES
 
 CITIES = [("北京市", "Beijing"), ("杭州", "Hangzhou"), ("苏州市", "Suzhou"), ("", "")]

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
+from registry.notes import Verifier
 from registry.transparency import log_service
 from registry.transparency.keys import generate_log_key, log_key_path
-from registry.transparency.note import Verifier
 
 
 @pytest.fixture

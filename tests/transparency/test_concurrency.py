@@ -11,9 +11,9 @@ from sqlalchemy import text
 from registry import create_app
 from registry.bodies.service import issue_key
 from registry.db import commit
+from registry.notes import open_checkpoint
 from registry.transparency import log_service
 from registry.transparency.audit import audit_log
-from registry.transparency.note import open_checkpoint
 from tests.api.test_write import payload
 
 

@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from registry.certificates.service import Actor, Register
 from registry.db import commit
+from registry.notes import Checkpoint, open_checkpoint
 from registry.transparency import log_service
 from registry.transparency.client import AuditError, monitor, verify_log
 from registry.transparency.entries import unbundle
 from registry.transparency.merkle import leaf_hash
-from registry.transparency.note import Checkpoint, open_checkpoint
 from registry.transparency.proofs import check_proof
 from registry.transparency.tiles import TileNodes
 from tests.conftest import issue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from registry.transparency.note import (
+from registry.notes import (
     COSIGNATURE,
     Checkpoint,
     NoteError,

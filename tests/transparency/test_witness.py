@@ -5,8 +5,8 @@ from __future__ import annotations
 from registry import create_app
 from registry.bodies.models import CertificationBody
 from registry.db import get_session
+from registry.notes import Verifier, open_checkpoint
 from registry.transparency import log_service
-from registry.transparency.note import Verifier, open_checkpoint
 from tests.conftest import issue
 from tests.transparency.witness_server import MiniWitness, Serving
 

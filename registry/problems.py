@@ -1,4 +1,4 @@
-"""RFC 9457 problem documents for every error the API can answer."""
+"""RFC 9457 problem documents: how every error looks to an API client."""
 
 from __future__ import annotations
 

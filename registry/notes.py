@@ -213,3 +213,24 @@ def open_checkpoint(note: str, log_key: Verifier, witnesses: list[Verifier] = ()
     if checkpoint.origin != log_key.name:
         raise NoteError(f"checkpoint origin {checkpoint.origin!r} is not the log {log_key.name!r}")
     return checkpoint, [s for s in verified if (s.name, s.id) != (log_key.name, log_key.id)]
+
+
+def cosigner_key(vkey: str) -> Verifier:
+    """A witness's verifier key, which must be a cosignature key."""
+    verifier = Verifier.parse(vkey)
+    if verifier.sig_type != COSIGNATURE:
+        raise NoteError(f"witness key {verifier.name} must be a cosignature key (type 0x04)")
+    return verifier
+
+
+def parse_witnesses(raw: str) -> tuple[tuple[str, str], ...]:
+    """REGISTRY_LOG_WITNESSES: comma-separated `<vkey> <submission URL>` pairs."""
+    out = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        vkey, _, url = part.partition(" ")
+        url = url.strip()
+        cosigner_key(vkey)
+        if not url.startswith(("http://", "https://")):
+            raise NoteError(f"witness URL {url!r} must start with http:// or https://")
+        out.append((vkey, url))
+    return tuple(out)

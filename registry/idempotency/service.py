@@ -1,39 +1,16 @@
-"""`Idempotency-Key` for event posts: a retry replays the first answer instead of acting twice."""
+"""Replaying the first answer to a retried write: fingerprint, replay, remember."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from registry.db import Base, JSONDoc, UTCDateTime, utcnow
 from registry.errors import Conflict
-
-
-class IdempotencyHeaders(BaseModel):
-    """The header that makes an event post safe to retry (at most 128 characters, checked by the view)."""
-
-    model_config = ConfigDict(populate_by_name=True)
-    idempotency_key: str | None = Field(default=None, alias="Idempotency-Key", max_length=128)
-
-
-class IdempotentRequest(Base):
-    __tablename__ = "idempotent_requests"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
-    key: Mapped[str] = mapped_column(String(128))
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int]
-    body: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (UniqueConstraint("api_key_id", "key"),)
+from registry.idempotency.models import IdempotentRequest
 
 
 def fingerprint(method: str, path: str, payload: Any) -> str:

@@ -1,0 +1,1 @@
+"""`Idempotency-Key` for writes: a retry replays the first answer instead of acting twice."""
