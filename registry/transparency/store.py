@@ -172,4 +172,3 @@ def iter_entries(session: Session, upto: int, batch: int = 2000) -> Iterator[tup
         for event, number in rows:
             yield event, number, entry_bytes(event, number)
         seq = rows[-1][0].seq
-        session.expunge_all()
