@@ -48,7 +48,10 @@ def by_name(session: Session, name: str) -> tuple[list[Organisation], str]:
     name = name.strip()
     exact = list(
         session.scalars(
-            select(Organisation).where(or_(Organisation.name_zh == name, Organisation.name_en == name)).limit(50)
+            select(Organisation)
+            .where(or_(Organisation.name_zh == name, Organisation.name_en == name))
+            .order_by(Organisation.id)  # the batch lookup's order: both answers list holders alike
+            .limit(50)
         )
     )
     if exact:
