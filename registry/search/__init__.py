@@ -37,6 +37,8 @@ def preload(app: Flask) -> None:
             result = follower.sync(session, svc.store, today(), timeout=30)
             if result is not None:
                 log.info("search index at event %s (%s)", result.seq, "rebuilt" if result.rebuilt else "caught up")
+                # Workers forked after this share what the first searches would otherwise each read.
+                svc.index.warm()
         except Exception:
             log.exception("search index not ready at start-up; the database answers searches meanwhile")
         finally:

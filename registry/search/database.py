@@ -116,6 +116,9 @@ class DatabaseBackend:
     def sync(self, session: Session, day: dt.date) -> None:
         return None
 
+    def warm(self) -> None:
+        return None
+
     def search(self, session: Session, query: SearchQuery, day: dt.date) -> Hits:
         columns = facet_columns(day)
         conditions = [columns[name].in_(sorted(values)) for name, values in query.filters.items() if name in columns]

@@ -118,3 +118,7 @@ class SearchBackend(Protocol):
     def sync(self, session: Session, day: dt.date) -> None:
         """Catch up with committed events (nothing to do for the database itself)."""
         ...
+
+    def warm(self) -> None:
+        """Read what a first query would, once at start-up, so that no visitor pays for it."""
+        ...

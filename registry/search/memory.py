@@ -30,6 +30,9 @@ class MemoryBackend:
 
         self.rows = {row.number: row for row in all_rows(session)}
 
+    def warm(self) -> None:
+        return None
+
     def search(self, session: Session | None, query: SearchQuery, day: dt.date) -> Hits:
         found = []
         for row in self.rows.values():

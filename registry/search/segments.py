@@ -153,6 +153,18 @@ def texts(reader: Any, column: str) -> list[str]:
     return got
 
 
+def warm(reader: Any) -> None:
+    """Read everything a first query on this segment would: its arrays, every sort order, the
+    facet counts and the texts that long runs are checked against (a second or more per million
+    certificates, paid once at start-up instead of by the first visitors)."""
+    seg = segment(reader)
+    for sort in ("relevance", "stars", "expires", "-expires"):
+        seg.order(sort)
+    seg.counts()
+    for column in ("name_text", "scope_text"):
+        texts(reader, column)
+
+
 def deleted(reader: Any) -> frozenset[int]:
     """The deleted document numbers of a leaf reader (computed once per reader)."""
     if not reader.has_deletions():

@@ -163,6 +163,17 @@ class WhooshBackend:
 
         follower.sync(session, self.store, day)
 
+    def warm(self) -> None:
+        """Read every live segment's arrays, orders and texts (a server does this before its workers fork)."""
+        # A searcher of its own, closed afterwards: what is read is cached by segment, and forked
+        # workers must not inherit this process's open index files.
+        path = self.store.live_dir()
+        if path is None:
+            return
+        with self.store.open(path).searcher() as searcher:
+            for sub, _offset in searcher.leaf_searchers():
+                segments.warm(sub.reader())
+
     def search(self, session: Session, query: SearchQuery, day: dt.date) -> Hits | None:
         searcher = self.store.searcher()
         if searcher is None:
