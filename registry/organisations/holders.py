@@ -55,6 +55,20 @@ def change_details(diffs: Mapping[str, tuple[str, str]], credit_code: str) -> di
     return {"holder": credit_code, "changes": {f: {"from": old, "to": new} for f, (old, new) in diffs.items()}}
 
 
+def holder_row(credit_code: str, name_zh: str, name_en: str | None, region: str, business_type: str) -> dict[str, Any]:
+    """A holder's table row as every writer inserts it: its details and its names' comparison keys
+    (which officers' checks by name look up, registry.verification.holders)."""
+    return {
+        "credit_code": credit_code,
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "region": region,
+        "business_type": business_type,
+        "name_key": name_key(name_zh),
+        "name_en_key": name_key(name_en or ""),
+    }
+
+
 class HolderBook:
     """The holders one unit of work has looked up, and the new ones it names, by credit code.
 
@@ -97,15 +111,7 @@ class HolderBook:
         for code in dict.fromkeys(credit_codes):
             if code in self.registered or code not in self.new:
                 continue
-            d = self.new[code]
-            rows.append(
-                {
-                    "credit_code": code,
-                    **d,
-                    "name_key": name_key(d["name_zh"]),
-                    "name_en_key": name_key(d["name_en"] or ""),
-                }
-            )
+            rows.append(holder_row(code, **self.new[code]))
         if not rows:
             return {}
         result = self.session.execute(

@@ -17,6 +17,7 @@ from registry.certificates.chain import audit
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
 from registry.certificates.validation import number_skeleton
 from registry.idempotency.models import IdempotentRequest
+from registry.organisations.holders import holder_row
 from registry.organisations.models import Organisation
 from registry.porting.importer import ImportReport, open_text
 from registry.porting.table_format import line_error
@@ -196,13 +197,7 @@ def _insert(
         result = session.execute(
             insert(Organisation).returning(Organisation.id, Organisation.credit_code, sort_by_parameter_order=True),
             [
-                {
-                    "credit_code": r["credit_code"],
-                    "name_zh": r["name_zh"],
-                    "name_en": r.get("name_en", ""),
-                    "region": r["region"],
-                    "business_type": r["business_type"],
-                }
+                holder_row(r["credit_code"], r["name_zh"], r.get("name_en", ""), r["region"], r["business_type"])
                 for r in records
             ],
         )

@@ -231,3 +231,23 @@ def test_commands_without_a_schema_say_what_to_do(tmp_path):
     app = create_app({"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'empty.db'}", "testing": True})
     result = app.test_cli_runner().invoke(args=["bodies", "create", "X-01", "--name-zh", "x"])
     assert result.exit_code == 1 and "db upgrade" in result.output
+
+
+def test_a_restored_register_finds_holders_by_a_variant_of_their_name(runner, session, client, tmp_path):
+    from tests.conftest import issue
+
+    _make_body(runner)
+    body = session.scalar(select(CertificationBody))
+    issue(session, body, holder={"name_zh": "北京永联超市有限公司"})
+    commit(session)
+    backup = tmp_path / "backup.jsonl"
+    assert runner.invoke(args=["export", str(backup)]).exit_code == 0
+    for table in TABLES_IN_DELETE_ORDER:
+        session.execute(text(f"DELETE FROM {table}"))
+    session.execute(text("UPDATE chain_head SET seq = 0, hash = :h WHERE id = 1"), {"h": "0" * 64})
+    commit(session)
+    loaded = runner.invoke(args=["import", str(backup)])
+    assert loaded.exit_code == 0, loaded.output
+    # The legal form spelled out in full: found through the holder's name key, as before the restore.
+    answer = client.post("/api/v1/verify", json={"items": ["北京永联超市有限责任公司"]}).get_json()
+    assert answer["results"][0]["verdict"] == "valid", answer["results"][0]
