@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.errors import NotFound
+from registry.organisations.models import Organisation
+from registry.schemes.models import Scheme
 
 
 def find_certificate(session: Session, number: str) -> Certificate | None:
@@ -46,3 +48,24 @@ def state_as_of(session: Session, cert: Certificate, day: dt.date) -> dict[str, 
         .limit(1)
     )
     return None if event is None else dict(event.state)
+
+
+def verdict_rows(*extra: Any) -> Select[Any]:
+    """Certificates with what a verdict on them says: status, stars, expiry, holder and scheme
+    (plus `extra` columns), as plain rows. Verification and the webhook outbox both read these."""
+    return (
+        select(
+            Certificate.id,
+            Certificate.number,
+            Certificate.status,
+            Certificate.star_level,
+            Certificate.expires,
+            Organisation.name_zh,
+            Organisation.name_en,
+            Organisation.credit_code,
+            Scheme.code.label("scheme"),
+            *extra,
+        )
+        .join(Organisation, Organisation.id == Certificate.holder_id)
+        .join(Scheme, Scheme.id == Certificate.scheme_id)
+    )

@@ -18,12 +18,10 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from registry.certificates.models import Certificate, CertificateEvent
-from registry.certificates.service import find_certificate, state_as_of
+from registry.certificates.reads import find_certificate, state_as_of, verdict_rows
 from registry.certificates.validation import today
 from registry.certificates.verdicts import verdict_of
 from registry.normalise import normalise_input
-from registry.organisations.models import Organisation
-from registry.schemes.models import Scheme
 from registry.signing.offline import parse_mark_input
 from registry.signing.service import PublicKeyCache
 from registry.signing.token import DecodedToken, TokenFormatError, decode_token, normalise_origin, verify_signature
@@ -129,23 +127,7 @@ def _forged(text: str, en: str, zh: str, **kw: Any) -> Verification:
 @cache
 def _verdict_rows() -> Select[Any]:
     """One statement, built once: the columns a verdict and its holder need, for a list of numbers."""
-    columns = (
-        Certificate.id,
-        Certificate.number,
-        Certificate.status,
-        Certificate.star_level,
-        Certificate.expires,
-        Organisation.name_zh,
-        Organisation.name_en,
-        Organisation.credit_code,
-        Scheme.code.label("scheme"),
-    )
-    return (
-        select(*columns)
-        .join(Organisation, Organisation.id == Certificate.holder_id)
-        .join(Scheme, Scheme.id == Certificate.scheme_id)
-        .where(Certificate.number.in_(bindparam("numbers", expanding=True)))
-    )
+    return verdict_rows().where(Certificate.number.in_(bindparam("numbers", expanding=True)))
 
 
 class Verifier:

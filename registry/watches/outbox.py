@@ -15,11 +15,11 @@ from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.orm import Session
 
 from registry.certificates.models import Certificate, CertificateEvent
+from registry.certificates.reads import verdict_rows
 from registry.certificates.validation import today
 from registry.certificates.verdicts import verdict_of
 from registry.db import utcnow
 from registry.organisations.models import Organisation
-from registry.schemes.models import Scheme
 from registry.watches.models import Delivery, Watch, WatchTarget
 
 CHUNK = 1000
@@ -152,25 +152,11 @@ def enqueue_expiries(session: Session, day: dt.date, lookback_days: int = 7) -> 
     if not any_active_watch(session):
         return 0
     since = day - dt.timedelta(days=lookback_days)
-    columns = (
-        Certificate.id,
-        Certificate.number,
-        Certificate.status,
-        Certificate.star_level,
-        Certificate.expires,
-        Organisation.name_zh,
-        Organisation.name_en,
-        Organisation.credit_code,
-        Scheme.code.label("scheme"),
-        WatchTarget.watch_id,
-    )
     live = ("valid", "suspended")
     found: dict[str, tuple[Any, Any]] = {}
     for target_kind, column in (("number", Certificate.number), ("credit_code", Organisation.credit_code)):
         query = (
-            select(*columns)
-            .join(Organisation, Organisation.id == Certificate.holder_id)
-            .join(Scheme, Scheme.id == Certificate.scheme_id)
+            verdict_rows(WatchTarget.watch_id)
             .join(WatchTarget, _watching(target_kind, column))
             .join(Watch, and_(Watch.id == WatchTarget.watch_id, Watch.status == "active"))
             .where(Certificate.expires >= since, Certificate.expires < day, Certificate.status.in_(live))
