@@ -16,7 +16,7 @@ from registry.certificates.holders import HOLDER_FIELDS, change_details, check_m
 from registry.certificates.models import Certificate, CertificateEvent
 from registry.certificates.rules import check_transition
 from registry.certificates.schemas import EventIn
-from registry.certificates.state import decimal_map
+from registry.certificates.state import decimal_map, snapshot
 from registry.certificates.validation import Collector, check_holder, check_rating, default_expiry, score_out
 from registry.db import utcnow
 from registry.errors import FieldError, ValidationError
@@ -45,7 +45,7 @@ def record(
     """A new version of the certificate, and its event in the ledger."""
     cert.version += 1
     cert.updated_at = utcnow()
-    reg.ledger.append(cert, kind, effective, reason, details, reg.snapshot(cert))
+    reg.ledger.append(cert, kind, effective, reason, details, snapshot(cert))
 
 
 def effective_day(reg: WriteUnit, cert: Certificate, given: dt.date | None) -> dt.date:

@@ -41,7 +41,6 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "issue": Transition("issued", "valid", ()),
     "suspend": Transition("suspended", "suspended", ("final", "not_suspended_yet", "live")),
     "reinstate": Transition("reinstated", "valid", ("suspended", "live")),
     "revoke": Transition("revoked", "revoked", ("final",)),
@@ -50,7 +49,6 @@ TRANSITIONS: dict[str, Transition] = {
     "amend": Transition("amended", None, ("final",)),
     "surveillance": Transition("surveilled", None, ("final",)),
     "holder": Transition("changed", None, ("final",)),
-    "remark": Transition("re-signed", None, ()),
 }
 
 

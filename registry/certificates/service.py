@@ -12,8 +12,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-
 from registry.bodies.models import CertificationBody
 from registry.certificates import changes, issuing
 from registry.certificates.issuing import BatchResult, Item
@@ -57,7 +55,7 @@ class Register(WriteUnit):
         writes nothing; a different one under a number already taken raises Conflict.
         """
         result = self.issue_many([(0, data)], body, collect=False)
-        cert = self.session.scalar(select(Certificate).where(Certificate.number == data.number))
+        cert = find_certificate(self.session, data.number)
         assert cert is not None
         return cert, bool(result.created)
 

@@ -18,7 +18,6 @@ from registry.certificates.ledger import Actor, Ledger
 from registry.certificates.models import Certificate
 from registry.certificates.reads import get_certificate
 from registry.certificates.rules import check_may_publish
-from registry.certificates.state import snapshot
 from registry.certificates.validation import today
 from registry.errors import Forbidden
 from registry.organisations.holders import HolderBook
@@ -86,10 +85,6 @@ class WriteUnit:
     def remint(self, cert: Certificate) -> None:
         if self.minter is not None:
             cert.token = self.minter.mint(cert)
-
-    @staticmethod
-    def snapshot(cert: Certificate) -> dict[str, Any]:
-        return snapshot(cert)
 
     def forget(self) -> None:
         """Let go of what this unit of work looked up (a long import, after each committed chunk)."""
