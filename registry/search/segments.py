@@ -14,25 +14,31 @@ import threading
 import weakref
 from array import array
 from collections import Counter, OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh.reading import TermNotFound
 
+from registry.search import docsets
+from registry.search.docsets import Docs
 from registry.search.interfaces import FACETS
 
 _LOCK = threading.Lock()
 _SEGMENTS: OrderedDict[str, SegmentData] = OrderedDict()
 _MAX_SEGMENTS = 256
-_POSTINGS: OrderedDict[tuple[str, str, str], array] = OrderedDict()
+_POSTINGS: OrderedDict[tuple[str, str, str], Docs] = OrderedDict()
 _DELETED: weakref.WeakKeyDictionary[Any, frozenset[int]] = weakref.WeakKeyDictionary()
+_DEAD_BITS: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 # Document numbers kept in the posting cache (4 bytes each), or PER_DOC a document when the
 # index is bigger: a broad term's list grows with the index.
 CACHE_IDS = 8_000_000
 PER_DOC = 24
 # Shorter lists are read as fast as they are found in a cache; keeping them only fills it.
 _MIN_CACHED = 128
-_EMPTY = array("I")
+_EMPTY: frozenset[int] = frozenset()
+# The text fields whose dense terms a warm-up reads (facet fields are read too).
+WARM_FIELDS = ("name_ng", "scope_ng", "name_en", "scope_en")
 _cached = 0
 
 
@@ -153,16 +159,18 @@ def texts(reader: Any, column: str) -> list[str]:
     return got
 
 
-def warm(reader: Any) -> None:
+def warm(reader: Any, budget: int = CACHE_IDS) -> None:
     """Read everything a first query on this segment would: its arrays, every sort order, the
-    facet counts and the texts that long runs are checked against (a second or more per million
-    certificates, paid once at start-up instead of by the first visitors)."""
+    facet counts, the texts that long runs are checked against and the bitsets of its dense terms
+    (seconds per million certificates, paid once at start-up instead of by the first visitors:
+    Whoosh decodes a posting list at about three million documents a second)."""
     seg = segment(reader)
     for sort in ("relevance", "stars", "expires", "-expires"):
         seg.order(sort)
     seg.counts()
     for column in ("name_text", "scope_text"):
         texts(reader, column)
+    warm_postings(reader, (*WARM_FIELDS, *FACETS), budget)
 
 
 def deleted(reader: Any) -> frozenset[int]:
@@ -176,29 +184,99 @@ def deleted(reader: Any) -> frozenset[int]:
     return got
 
 
-def postings(reader: Any, fieldname: str, text: str, budget: int = CACHE_IDS) -> array:
-    """A term's sorted document numbers in one segment (deleted ones may be included: subtract `deleted`)."""
-    global _cached
+def without_deleted(reader: Any, docs: Docs) -> Docs:
+    """`docs` less the reader's deleted documents."""
+    dead = deleted(reader)
+    if not dead:
+        return docs
+    if isinstance(docs, int):
+        with _LOCK:
+            dead_bits = _DEAD_BITS.get(reader)
+        if dead_bits is None:
+            dead_bits = docsets.bits(dead, reader.doc_count_all())
+            with _LOCK:
+                _DEAD_BITS[reader] = dead_bits
+        return docs & ~dead_bits
+    return docsets.minus(docs, dead, reader.doc_count_all())
+
+
+def postings(reader: Any, fieldname: str, text: str, budget: int = CACHE_IDS) -> Docs:
+    """A term's documents in one segment (deleted ones may be included: subtract `deleted`).
+
+    A sorted array, or a bitset when the term is in more than one document in `docsets.DENSE`
+    (a bitset is then smaller than the array, and set operations on it run at memory speed).
+    """
     key = (segment_id(reader), fieldname, text)
     if key[0]:
         with _LOCK:
-            ids = _POSTINGS.get(key)
-            if ids is not None:
+            docs = _POSTINGS.get(key)
+            if docs is not None:
                 _POSTINGS.move_to_end(key)
-                return ids
+                return docs
     try:
         ids = array("I", reader.postings(fieldname, text).all_ids())
     except TermNotFound:
         return _EMPTY
+    n = reader.doc_count_all()
+    docs = docsets.dense(ids, n)
     if key[0] and len(ids) >= _MIN_CACHED:
-        with _LOCK:
-            if key not in _POSTINGS:
-                _POSTINGS[key] = ids
-                _cached += len(ids)
-                while _cached > budget and len(_POSTINGS) > 1:
-                    _old, dropped = _POSTINGS.popitem(last=False)
-                    _cached -= len(dropped)
-    return ids
+        _keep(_POSTINGS, key, docs, n, budget)
+    return docs
+
+
+def _cost(docs: Docs, n: int) -> int:
+    """What a cached set holds, in document numbers (4 bytes each)."""
+    return n // 32 + 1 if isinstance(docs, int) else len(docs)
+
+
+def _keep(cache: OrderedDict[Any, Docs], key: Any, docs: Docs, n: int, budget: int) -> None:
+    global _cached
+    with _LOCK:
+        if key in cache:
+            return
+        cache[key] = docs
+        _cached += _cost(docs, n)
+        while _cached > budget and len(cache) > 1:
+            _old, dropped = cache.popitem(last=False)
+            _cached -= _cost(dropped, n)
+
+
+_RUNS: OrderedDict[tuple[str, str, str], Docs] = OrderedDict()
+_MAX_RUNS = 4096
+
+
+def verified(reader: Any, fieldname: str, run: str) -> Docs | None:
+    """A Chinese run's checked documents in one segment, if an earlier query found them."""
+    with _LOCK:
+        got = _RUNS.get((segment_id(reader), fieldname, run))
+        if got is not None:
+            _RUNS.move_to_end((segment_id(reader), fieldname, run))
+        return got
+
+
+def remember(reader: Any, fieldname: str, run: str, docs: Docs) -> None:
+    """Keep a run's checked documents (a segment never changes once written: only deletions grow)."""
+    sid = segment_id(reader)
+    if not sid or docsets.size(docs) < _MIN_CACHED:
+        return
+    with _LOCK:
+        _RUNS[(sid, fieldname, run)] = docs
+        while len(_RUNS) > _MAX_RUNS:
+            _RUNS.popitem(last=False)
+
+
+def warm_postings(reader: Any, fields: Iterable[str], budget: int) -> int:
+    """Read every dense term of the fields into the cache as a bitset; the number of terms read."""
+    n = reader.doc_count_all()
+    read = 0
+    for fieldname in fields:
+        if fieldname not in reader.schema or not reader.schema[fieldname].indexed:
+            continue
+        for term in list(reader.lexicon(fieldname)):
+            if reader.doc_frequency(fieldname, term) * docsets.DENSE > n:
+                postings(reader, fieldname, _text(term), budget)
+                read += 1
+    return read
 
 
 def expand(reader: Any, fieldname: str, prefix: str) -> list[str]:

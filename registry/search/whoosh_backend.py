@@ -10,32 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from array import array
-from bisect import bisect_left
 from collections import Counter
-from itertools import islice
+from itertools import compress, islice
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from registry.search import segments
+from registry.search import docsets, segments
 from registry.search.analyzer import bigrams
+from registry.search.docsets import Docs
 from registry.search.index import IndexStore
 from registry.search.interfaces import FACETS, Hits, SearchQuery, ordered_counts
 from registry.search.text import EXACT_ID, EXACT_NAME, NAME, NUMBER_PREFIX, TextQuery
 
-# The rarest bigrams of a long run already pin it down; the stored text settles the rest.
-MAX_GRAMS = 4
-# Below this ratio of sizes, intersecting by binary search in the longer (sorted) list beats a set.
-_PROBE = 16
 _NAME, _SCOPE = "name_text", "scope_text"
-
-
-def _intersect(docs: set[int], ids: array | set[int]) -> set[int]:
-    if isinstance(ids, array) and len(docs) * _PROBE < len(ids):
-        n = len(ids)
-        return {d for d in docs if (i := bisect_left(ids, d)) < n and ids[i] == d}
-    return docs.intersection(ids)
 
 
 class _Segment:
@@ -45,92 +33,101 @@ class _Segment:
         self.reader = reader
         self.budget = budget
         self.data = segments.segment(reader)
+        self.n = self.data.n
 
-    def ids(self, fieldname: str, text: str) -> array:
+    def ids(self, fieldname: str, text: str) -> Docs:
         return segments.postings(self.reader, fieldname, text, self.budget)
 
-    def run(self, run: str, fieldname: str, which: str) -> set[int]:
+    def run(self, run: str, fieldname: str, which: str) -> Docs:
         """Documents whose text (name or scope) contains the Chinese run."""
         if len(run) <= 2:
-            return set(self.ids(fieldname, run))
-        grams = sorted(bigrams(run), key=lambda g: self.reader.doc_frequency(fieldname, g))[:MAX_GRAMS]
-        docs: set[int] | None = None
-        for gram in grams:
-            ids = self.ids(fieldname, gram)
-            docs = set(ids) if docs is None else _intersect(docs, ids)
-            if not docs:
-                return set()
+            return self.ids(fieldname, run)
+        known = segments.verified(self.reader, fieldname, run)
+        if known is not None:
+            return known
+        # The rarest bigram's documents, each checked against the text: reading a second, denser
+        # posting list would cost more than the check it saves.
+        gram = min(bigrams(run), key=lambda g: self.reader.doc_frequency(fieldname, g))
+        candidates = self.ids(fieldname, gram)
         text = segments.texts(self.reader, which)
-        return {d for d in docs or () if run in text[d]}
+        if isinstance(candidates, int):
+            seen = docsets.bytemap(candidates, self.n)
+            found: Docs = candidates
+            if not all(run in t for t in compress(text, seen)):
+                pairs = zip(compress(range(self.n), seen), compress(text, seen), strict=True)
+                found = docsets.dense(docsets.minus(candidates, {d for d, t in pairs if run not in t}, self.n), self.n)
+        else:
+            found = docsets.dense({d for d in candidates if run in text[d]}, self.n)
+        segments.remember(self.reader, fieldname, run, found)
+        return found
 
-    def word(self, word: str, fieldname: str) -> set[int]:
+    def word(self, word: str, fieldname: str) -> Docs:
         """Documents with a word in the field that begins with `word`."""
-        docs: set[int] = set()
-        for term in segments.expand(self.reader, fieldname, word):
-            docs.update(self.ids(fieldname, term))
-        return docs
+        terms = segments.expand(self.reader, fieldname, word)
+        return docsets.union_all((self.ids(fieldname, t) for t in terms), self.n)
 
-    def text(self, q: TextQuery) -> tuple[set[int], list[set[int]]]:
+    def text(self, q: TextQuery) -> tuple[Docs, list[Docs]]:
         """(every match of the text, its relevance tiers best first) before filters and deletions."""
-        exact_id: set[int] = set()
-        prefix: set[int] = set()
+        n = self.n
+        exact_id: Docs = set()
+        prefix: Docs = set()
         if q.number:
-            exact_id.update(self.ids("number", q.number))
-            for term in segments.expand(self.reader, "number", q.number):
-                prefix.update(self.ids("number", term))
+            exact_id = self.ids("number", q.number)
+            prefix = self.word(q.number, "number")
         if q.credit_code:
-            exact_id.update(self.ids("credit_code", q.credit_code))
-        name: set[int] | None = None
-        anywhere: set[int] | None = None
+            exact_id = docsets.union(exact_id, self.ids("credit_code", q.credit_code), n)
+        name: Docs | None = None
+        anywhere: Docs | None = None
         for r in q.runs:
             in_name = self.run(r, "name_ng", _NAME)
-            here = in_name | (self.run(r, "scope_ng", _SCOPE) - in_name)
-            name = in_name if name is None else name & in_name
-            anywhere = here if anywhere is None else anywhere & here
+            here = docsets.union(in_name, self.run(r, "scope_ng", _SCOPE), n)
+            name = in_name if name is None else docsets.inter(name, in_name, n)
+            anywhere = here if anywhere is None else docsets.inter(anywhere, here, n)
         for w in q.words:
             in_name = self.word(w, "name_en")
-            here = in_name | self.word(w, "scope_en")
-            name = in_name if name is None else name & in_name
-            anywhere = here if anywhere is None else anywhere & here
-        exact_name = set(self.ids("name_exact", q.text)) if anywhere is not None else set()
-        everything = (anywhere or set()) | prefix | exact_id
+            here = docsets.union(in_name, self.word(w, "scope_en"), n)
+            name = in_name if name is None else docsets.inter(name, in_name, n)
+            anywhere = here if anywhere is None else docsets.inter(anywhere, here, n)
+        exact_name: Docs = self.ids("name_exact", q.text) if anywhere is not None else set()
+        everything = docsets.union_all((anywhere or set(), prefix, exact_id), n)
         tiers = [exact_id, exact_name, prefix, name or set(), everything]
         return everything, tiers
 
-    def filtered(self, docs: set[int] | None, filters: dict[str, frozenset[str]]) -> set[int] | None:
+    def filtered(self, docs: Docs | None, filters: dict[str, frozenset[str]]) -> Docs | None:
         """`docs` (None: every document) restricted to the allowed values of each facet."""
         for facet, allowed in filters.items():
             lists = [self.ids(facet, value) for value in allowed if value in self.data.lookup[facet]]
             if not lists:
                 return set()
-            if docs is None:
-                docs = set(lists[0]).union(*lists[1:])
-            elif len(lists) == 1:
-                docs = _intersect(docs, lists[0])
-            else:
-                docs = docs.intersection(set(lists[0]).union(*lists[1:]))
-            if not docs:
+            either = lists[0] if len(lists) == 1 else docsets.union_all(lists, self.n)
+            docs = either if docs is None else docsets.inter(docs, either, self.n)
+            if not docsets.size(docs):
                 return docs
         return docs
 
-    def first(self, docs: set[int] | None, k: int, sort: str) -> list[int]:
+    def first(self, docs: Docs | None, k: int, sort: str) -> list[int]:
         """The first `k` of `docs` (None: every live document) in the sort's order."""
         if k <= 0:
             return []
-        dead = segments.deleted(self.reader)
-        n = self.data.n
+        n = self.n
         if docs is None:
+            dead = segments.deleted(self.reader)
             order = self.data.order(sort)
             return list(islice((d for d in order if d not in dead), k))
-        if not docs:
+        m = docsets.size(docs)
+        if not m:
             return []
-        if k * n < len(docs) * len(docs):
+        if k * n < m * m:
             # A broad set is dense: walking the sort order meets its first k before a sort would end.
-            return list(islice(filter(docs.__contains__, self.data.order(sort)), k))
+            if isinstance(docs, int):
+                member = docsets.bytemap(docs, n).__getitem__
+            else:
+                member = (docs if isinstance(docs, set | frozenset) else set(docs)).__contains__
+            return list(islice(filter(member, self.data.order(sort)), k))
         primary, rank = self.data.primary, self.data.rank
-        return heapq.nsmallest(k, docs, key=lambda d: (primary(sort, d), rank[d]))
+        return heapq.nsmallest(k, docsets.members(docs, n), key=lambda d: (primary(sort, d), rank[d]))
 
-    def count(self, docs: set[int] | None, into: dict[str, Counter[str]]) -> None:
+    def count(self, docs: Docs | None, into: dict[str, Counter[str]]) -> None:
         data = self.data
         if docs is None:
             dead = segments.deleted(self.reader)
@@ -143,10 +140,12 @@ class _Segment:
                     if m:
                         target[data.values[name][code]] += m
             return
+        seen = docsets.bytemap(docs, self.n) if isinstance(docs, int) else None
         for name in FACETS:
             codes, values = data.codes[name], data.values[name]
             target = into.setdefault(name, Counter())
-            for code, m in Counter(map(codes.__getitem__, docs)).items():
+            picked = compress(codes, seen) if seen is not None else map(codes.__getitem__, docs)
+            for code, m in Counter(picked).items():
                 target[values[code]] += m
 
 
@@ -171,8 +170,9 @@ class WhooshBackend:
         if path is None:
             return
         with self.store.open(path).searcher() as searcher:
+            budget = max(segments.CACHE_IDS, segments.PER_DOC * searcher.doc_count_all())
             for sub, _offset in searcher.leaf_searchers():
-                segments.warm(sub.reader())
+                segments.warm(sub.reader(), budget)
 
     def search(self, session: Session, query: SearchQuery, day: dt.date) -> Hits | None:
         searcher = self.store.searcher()
@@ -193,16 +193,17 @@ def run(searcher: Any, query: SearchQuery) -> Hits:
     candidates: list[tuple[tuple[Any, ...], Any, int]] = []  # (key without number, reader, docnum)
     for sub, _offset in searcher.leaf_searchers():
         seg = _Segment(sub.reader(), budget)
-        dead = segments.deleted(seg.reader)
         if q.empty:
             docs = seg.filtered(None, filters)
-            tiers: list[set[int]] = []
+            tiers: list[Docs] = []
         else:
             matched, tiers = seg.text(q)
             docs = seg.filtered(matched, filters)
-        if docs is not None and dead:
-            docs = docs - dead
-        total += (seg.data.n - len(dead)) if docs is None else len(docs)
+        if docs is not None:
+            docs = segments.without_deleted(seg.reader, docs)
+            total += docsets.size(docs)
+        else:
+            total += seg.n - len(segments.deleted(seg.reader))
         if query.facets:
             seg.count(docs, tallies)
         if sort != "relevance":
@@ -213,7 +214,7 @@ def run(searcher: Any, query: SearchQuery) -> Hits:
         for level, tier in enumerate(tiers):
             if len(seen) >= limit:
                 break
-            members = (tier & docs) - seen if docs is not None else set()
+            members = docsets.minus(docsets.inter(tier, docs, seg.n), seen, seg.n) if docs is not None else set()
             picked = seg.first(members, limit - len(seen), "relevance")
             seen.update(picked)
             candidates += [((level, seg.data.name_len[d]), seg.reader, d) for d in picked]
