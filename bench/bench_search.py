@@ -38,6 +38,7 @@ from registry.demo.seed import SCHEME_WEIGHTS, city_of, credit_code, region_pool
 from registry.organisations import regions as region_tree  # noqa: E402
 from registry.organisations.validation import regions  # noqa: E402
 from registry.schemes.service import read_scheme_file  # noqa: E402
+from registry.search import segments  # noqa: E402
 from registry.search.follower import write_all  # noqa: E402
 from registry.search.index import IndexStore, State  # noqa: E402
 from registry.search.interfaces import FACETS, Row, SearchQuery  # noqa: E402
@@ -178,6 +179,7 @@ def bench_whoosh(rows: list[Row], qs: list[tuple[str, str, str]], tmp: Path) -> 
     day = dt.date(2026, 1, 1)
     t0 = time.perf_counter()
     write_all(store.open(path), (document(row, day) for row in rows), len(rows))
+    segments.save_dense(store.open(path), path)  # as follower.build does
     build_s = time.perf_counter() - t0
     print(f"whoosh build: {build_s:.1f} s, {len(store.open(path).reader().leaf_readers())} segments")
     store.write_state(path, State(0, "0" * 64, day.isoformat()))

@@ -22,6 +22,7 @@ from whoosh.writing import NO_MERGE
 
 from registry.certificates.chain import GENESIS
 from registry.certificates.models import Certificate, CertificateEvent, ChainHead
+from registry.search import segments
 from registry.search.database import joined, row_columns
 from registry.search.index import IndexStore, State
 from registry.search.interfaces import Row
@@ -84,6 +85,7 @@ def build(session: Session, store: IndexStore, day: dt.date, progress: Progress 
     done = write_all(
         store.open(path), (document(row, day) for row in all_rows(session)), certificate_count(session), progress
     )
+    segments.save_dense(store.open(path), path)
     if progress is not None:
         progress(done)
     store.write_state(path, State(seq=seq, hash=hash_, day=day.isoformat()))

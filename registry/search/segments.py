@@ -10,12 +10,15 @@ query is then set operations and `Counter`s in C. Deletions are applied per read
 
 from __future__ import annotations
 
+import os
+import struct
 import threading
 import weakref
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from whoosh.reading import TermNotFound
@@ -159,18 +162,19 @@ def texts(reader: Any, column: str) -> list[str]:
     return got
 
 
-def warm(reader: Any, budget: int = CACHE_IDS) -> None:
+def warm(reader: Any, budget: int = CACHE_IDS, directory: Path | None = None) -> None:
     """Read everything a first query on this segment would: its arrays, every sort order, the
     facet counts, the texts that long runs are checked against and the bitsets of its dense terms
-    (seconds per million certificates, paid once at start-up instead of by the first visitors:
-    Whoosh decodes a posting list at about three million documents a second)."""
+    (seconds per million certificates, paid once at start-up instead of by the first visitors).
+    The dense terms come from the file the build wrote beside the segment (`save_dense`) when
+    `directory` holds one: Whoosh decodes postings at about three million documents a second."""
     seg = segment(reader)
     for sort in ("relevance", "stars", "expires", "-expires"):
         seg.order(sort)
     seg.counts()
     for column in ("name_text", "scope_text"):
         texts(reader, column)
-    warm_postings(reader, (*WARM_FIELDS, *FACETS), budget)
+    warm_postings(reader, budget, directory)
 
 
 def deleted(reader: Any) -> frozenset[int]:
@@ -220,62 +224,125 @@ def postings(reader: Any, fieldname: str, text: str, budget: int = CACHE_IDS) ->
     n = reader.doc_count_all()
     docs = docsets.dense(ids, n)
     if key[0] and len(ids) >= _MIN_CACHED:
-        _keep(_POSTINGS, key, docs, n, budget)
+        _keep(_POSTINGS, key, docs, budget)
     return docs
 
 
-def _cost(docs: Docs, n: int) -> int:
+def _cost(docs: Docs) -> int:
     """What a cached set holds, in document numbers (4 bytes each)."""
-    return n // 32 + 1 if isinstance(docs, int) else len(docs)
+    return docs.bit_length() // 32 + 1 if isinstance(docs, int) else len(docs)
 
 
-def _keep(cache: OrderedDict[Any, Docs], key: Any, docs: Docs, n: int, budget: int) -> None:
+def _keep(cache: OrderedDict[Any, Docs], key: Any, docs: Docs, budget: int) -> None:
     global _cached
     with _LOCK:
         if key in cache:
             return
         cache[key] = docs
-        _cached += _cost(docs, n)
+        _cached += _cost(docs)
         while _cached > budget and len(cache) > 1:
             _old, dropped = cache.popitem(last=False)
-            _cached -= _cost(dropped, n)
-
-
-_RUNS: OrderedDict[tuple[str, str, str], Docs] = OrderedDict()
-_MAX_RUNS = 4096
+            _cached -= _cost(dropped)
 
 
 def verified(reader: Any, fieldname: str, run: str) -> Docs | None:
-    """A Chinese run's checked documents in one segment, if an earlier query found them."""
+    """A Chinese run's checked documents in one segment, if an earlier query kept them."""
+    key = (segment_id(reader), f"{fieldname}#run", run)
     with _LOCK:
-        got = _RUNS.get((segment_id(reader), fieldname, run))
+        got = _POSTINGS.get(key)
         if got is not None:
-            _RUNS.move_to_end((segment_id(reader), fieldname, run))
+            _POSTINGS.move_to_end(key)
         return got
 
 
-def remember(reader: Any, fieldname: str, run: str, docs: Docs) -> None:
-    """Keep a run's checked documents (a segment never changes once written: only deletions grow)."""
+def remember(reader: Any, fieldname: str, run: str, docs: Docs, budget: int) -> None:
+    """Keep a run's checked documents when they are a bitset (a broad run, costly to check again).
+
+    A segment never changes once written (only its deletions grow), so they stay true; they
+    share the posting lists' cache and its budget.
+    """
     sid = segment_id(reader)
-    if not sid or docsets.size(docs) < _MIN_CACHED:
-        return
-    with _LOCK:
-        _RUNS[(sid, fieldname, run)] = docs
-        while len(_RUNS) > _MAX_RUNS:
-            _RUNS.popitem(last=False)
+    if sid and isinstance(docs, int):
+        _keep(_POSTINGS, (sid, f"{fieldname}#run", run), docs, budget)
 
 
-def warm_postings(reader: Any, fields: Iterable[str], budget: int) -> int:
-    """Read every dense term of the fields into the cache as a bitset; the number of terms read."""
+def dense_terms(reader: Any, fields: Iterable[str] = ()) -> Iterator[tuple[str, str, int]]:
+    """(field, term, bitset) for every dense term of the fields (the warm-up's: text and facets)."""
     n = reader.doc_count_all()
-    read = 0
-    for fieldname in fields:
+    for fieldname in fields or (*WARM_FIELDS, *FACETS):
         if fieldname not in reader.schema or not reader.schema[fieldname].indexed:
             continue
         for term in list(reader.lexicon(fieldname)):
             if reader.doc_frequency(fieldname, term) * docsets.DENSE > n:
-                postings(reader, fieldname, _text(term), budget)
-                read += 1
+                ids = array("I", reader.postings(fieldname, term).all_ids())
+                yield fieldname, _text(term), docsets.bits(ids, n)
+
+
+# Beside each segment a generation's build wrote: its dense terms' bitsets, read at start-up in
+# milliseconds instead of decoded from the postings (a second or more a 100,000 documents).
+_DENSE_FILE = "dense-{}.bits"
+_RECORD = struct.Struct("<HHI")
+
+
+def save_dense(ix: Any, directory: Path) -> int:
+    """Write the dense-term file of every segment of `ix` that has none; the number written."""
+    written = 0
+    live: set[str] = set()
+    with ix.searcher() as searcher:
+        for sub, _offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            sid = segment_id(reader)
+            target = directory / _DENSE_FILE.format(sid)
+            live.add(target.name)
+            if not sid or target.exists():
+                continue
+            partial = target.with_suffix(".partial")
+            with partial.open("wb") as out:
+                for fieldname, term, bits in dense_terms(reader):
+                    name, text = fieldname.encode(), term.encode()
+                    body = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+                    out.write(_RECORD.pack(len(name), len(text), len(body)) + name + text + body)
+            os.replace(partial, target)
+            written += 1
+    for old in directory.glob(_DENSE_FILE.format("*")):
+        if old.name not in live:
+            old.unlink(missing_ok=True)
+    return written
+
+
+def stored_dense(directory: Path, reader: Any) -> list[tuple[str, str, int]] | None:
+    """A segment's dense-term bitsets as its build wrote them; None when there is no readable file."""
+    sid = segment_id(reader)
+    if not sid:
+        return None
+    try:
+        data = (directory / _DENSE_FILE.format(sid)).read_bytes()
+        out, at = [], 0
+        while at < len(data):
+            name_len, text_len, body_len = _RECORD.unpack_from(data, at)
+            at += _RECORD.size
+            name = data[at : at + name_len].decode()
+            text = data[at + name_len : at + name_len + text_len].decode()
+            at += name_len + text_len
+            if at + body_len > len(data):
+                return None
+            out.append((name, text, int.from_bytes(data[at : at + body_len], "little")))
+            at += body_len
+    except (OSError, struct.error, UnicodeDecodeError):
+        return None
+    return out
+
+
+def warm_postings(reader: Any, budget: int, directory: Path | None = None) -> int:
+    """Put every dense term's bitset in the cache, from the segment's file when it has one."""
+    sid = segment_id(reader)
+    stored = stored_dense(directory, reader) if directory is not None else None
+    terms = stored if stored is not None else dense_terms(reader)
+    read = 0
+    for fieldname, term, bits in terms:
+        if sid:
+            _keep(_POSTINGS, (sid, fieldname, term), bits, budget)
+        read += 1
     return read
 
 

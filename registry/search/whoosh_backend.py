@@ -58,7 +58,7 @@ class _Segment:
                 found = docsets.dense(docsets.minus(candidates, {d for d, t in pairs if run not in t}, self.n), self.n)
         else:
             found = docsets.dense({d for d in candidates if run in text[d]}, self.n)
-        segments.remember(self.reader, fieldname, run, found)
+        segments.remember(self.reader, fieldname, run, found, self.budget)
         return found
 
     def word(self, word: str, fieldname: str) -> Docs:
@@ -172,7 +172,7 @@ class WhooshBackend:
         with self.store.open(path).searcher() as searcher:
             budget = max(segments.CACHE_IDS, segments.PER_DOC * searcher.doc_count_all())
             for sub, _offset in searcher.leaf_searchers():
-                segments.warm(sub.reader(), budget)
+                segments.warm(sub.reader(), budget, path)
 
     def search(self, session: Session, query: SearchQuery, day: dt.date) -> Hits | None:
         searcher = self.store.searcher()

@@ -93,3 +93,29 @@ def test_a_run_is_checked_against_the_text_when_its_bigrams_are_dense(tmp_path: 
         assert hits.total == len(expected), q
         assert set(hits.numbers) == expected, q
         assert sum(hits.facets["stars"].values()) == len(expected), q
+
+
+def test_a_build_writes_each_segments_dense_terms_and_a_start_up_reads_them(tmp_path: Path) -> None:
+    from registry.search import segments
+
+    rows = [_row(i, f"北京{i % 7}号贸易有限公司") for i in range(400)]
+    day = dt.date(2026, 1, 1)
+    store = IndexStore(tmp_path / "whoosh")
+    path = store.new_generation()
+    ix = store.open(path)
+    write_all(ix, (document(r, day) for r in rows), len(rows))
+    assert segments.save_dense(ix, path) == 1
+    assert segments.save_dense(ix, path) == 0  # written once a segment
+    with ix.searcher() as searcher:
+        [(sub, _offset)] = searcher.leaf_searchers()
+        reader = sub.reader()
+        stored = segments.stored_dense(path, reader)
+        decoded = list(segments.dense_terms(reader))
+        assert stored is not None and len(stored) > 10
+        assert stored == decoded
+        assert ("name_ng", "有限", docsets.bits(set(range(400)), 400)) in stored
+        # A damaged file is no file: the start-up decodes the postings instead.
+        [file] = path.glob("dense-*.bits")
+        file.write_bytes(file.read_bytes()[:-3])
+        assert segments.stored_dense(path, reader) is None
+        assert segments.warm_postings(reader, 10**6, path) == len(decoded)
