@@ -201,7 +201,10 @@ def bench_whoosh(rows: list[Row], qs: list[tuple[str, str, str]], tmp: Path) -> 
             places += 1
             exact += hits.total == len(truth) and set(hits.numbers) <= truth
             hit += expected in truth
-            three += expected in hits.numbers or _deep(searcher, query, by_number[expected], day, _THREE)
+            if kind == "place":
+                three += expected in truth
+            else:  # the measure printed before took a district name for a text query
+                three += expected in hits.numbers or _deep(searcher, query, by_number[expected], day, _THREE)
         else:
             found = expected in hits.numbers
             hit += found or _deep(searcher, query, by_number[expected], day, FACETS)
@@ -347,8 +350,8 @@ def main() -> None:
         f"{'known-item recall':24}{whoosh['recall']:14.4f}{fts['recall']:14.4f}{whoosh['recall'] / fts['recall']:8.2f}"
     )
     print(
-        f"known-item recall narrowing broad answers by body, region and stars only (the stricter measure "
-        f"printed before): {whoosh['recall_three']:.4f}"
+        f"known-item recall as this benchmark measured it before (broad answers narrowed by body, region "
+        f"and stars only; district names as text): {whoosh['recall_three']:.4f}"
     )
     print(
         f"place/star/district queries answered exactly like a scan: {whoosh['place_exact']:.4f} of {whoosh['places']}"
