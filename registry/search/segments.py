@@ -57,6 +57,12 @@ def segment_id(reader: Any) -> str:
         return ""
 
 
+# A facet with at most this many values is counted through one bitset a value.
+_FEW_VALUES = 64
+# For each value code, the table that turns a byte of codes into 1 for that code, 0 otherwise.
+_ONE_OF = [bytes(1 if b == code else 0 for b in range(256)) for code in range(_FEW_VALUES)]
+
+
 @dataclass
 class SegmentData:
     """One segment's columns as arrays: facet codes, expiry ordinals, name lengths, number ranks."""
@@ -71,6 +77,7 @@ class SegmentData:
     rank: array = field(default_factory=lambda: array("I"))
     _orders: dict[str, array] = field(default_factory=dict)
     _counts: dict[str, Counter[int]] | None = None
+    _value_bits: dict[str, list[int] | None] = field(default_factory=dict)
 
     def primary(self, sort: str, d: int) -> int:
         """The sort key of document `d` before the number: see `interfaces.sort_key`."""
@@ -96,6 +103,20 @@ class SegmentData:
         if self._counts is None:
             self._counts = {name: Counter(self.codes[name]) for name in FACETS}
         return self._counts
+
+    def value_bits(self, name: str) -> list[int] | None:
+        """A bitset of each value code of a facet with few values (None for one with many).
+
+        Counting a dense answer's facet is then one `&` and `bit_count()` a value, in C, where
+        counting its documents' codes one by one took 160 ms at 1,000,000 certificates.
+        """
+        if name not in self._value_bits:
+            got = None
+            if len(self.values[name]) <= _FEW_VALUES:
+                raw = array("B", self.codes[name]).tobytes()
+                got = [docsets.from_bytemap(raw.translate(_ONE_OF[code])) for code in range(len(self.values[name]))]
+            self._value_bits[name] = got
+        return self._value_bits[name]
 
 
 def _load(reader: Any) -> SegmentData:
@@ -172,6 +193,8 @@ def warm(reader: Any, budget: int = CACHE_IDS, directory: Path | None = None) ->
     for sort in ("relevance", "stars", "expires", "-expires"):
         seg.order(sort)
     seg.counts()
+    for name in FACETS:
+        seg.value_bits(name)
     for column in ("name_text", "scope_text"):
         texts(reader, column)
     warm_postings(reader, budget, directory)

@@ -140,13 +140,20 @@ class _Segment:
                     if m:
                         target[data.values[name][code]] += m
             return
-        seen = docsets.bytemap(docs, self.n) if isinstance(docs, int) else None
+        seen: bytes | None = None
         for name in FACETS:
             codes, values = data.codes[name], data.values[name]
             target = into.setdefault(name, Counter())
-            picked = compress(codes, seen) if seen is not None else map(codes.__getitem__, docs)
-            for code, m in Counter(picked).items():
-                target[values[code]] += m
+            if not isinstance(docs, int):
+                tally = Counter(map(codes.__getitem__, docs))
+            elif (per_value := data.value_bits(name)) is not None:
+                tally = Counter({code: (docs & bits).bit_count() for code, bits in enumerate(per_value)})
+            else:
+                seen = seen if seen is not None else docsets.bytemap(docs, self.n)
+                tally = Counter(compress(codes, seen))
+            for code, m in tally.items():
+                if m:
+                    target[values[code]] += m
 
 
 class WhooshBackend:
