@@ -11,7 +11,8 @@ that `itertools.compress` and `filter` can walk a sort order or count facets wit
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from itertools import compress, filterfalse
 
 # A set with more than one document in DENSE of its segment is kept as a bitset.
@@ -81,8 +82,11 @@ def dense(docs: Docs, n: int) -> Docs:
     return bits(docs, n)
 
 
-def sparse(docs: Docs, n: int) -> set[int]:
-    return set(members(docs, n)) if isinstance(docs, int) else set(docs)
+def membership(docs: Docs, n: int) -> Callable[[int], object]:
+    """A fast test of whether a document is in `docs` (truthy when it is), for `filter`."""
+    if isinstance(docs, int):
+        return bytemap(docs, n).__getitem__
+    return (docs if isinstance(docs, set | frozenset) else set(docs)).__contains__
 
 
 def inter(a: Docs, b: Docs, n: int) -> Docs:
@@ -94,12 +98,10 @@ def inter(a: Docs, b: Docs, n: int) -> Docs:
         return a & b
     if isinstance(a, int) or isinstance(b, int):
         dense_one, other = (a, b) if isinstance(a, int) else (b, a)
-        return set(filter(bytemap(dense_one, n).__getitem__, other))
+        return set(filter(membership(dense_one, n), other))
     if isinstance(a, array) and not isinstance(b, array):
         a, b = b, a
     if isinstance(b, array) and len(a) * _PROBE < len(b):
-        from bisect import bisect_left
-
         m = len(b)
         return {d for d in a if (i := bisect_left(b, d)) < m and b[i] == d}
     return set(a).intersection(b)
@@ -140,5 +142,5 @@ def minus(a: Docs, b: Docs, n: int) -> Docs:
     if isinstance(a, int):
         return a & ~bits(b, n)
     if isinstance(b, int):
-        return set(filterfalse(bytemap(b, n).__getitem__, a))
+        return set(filterfalse(membership(b, n), a))
     return set(a).difference(b)

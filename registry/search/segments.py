@@ -251,6 +251,11 @@ def postings(reader: Any, fieldname: str, text: str, budget: int = CACHE_IDS) ->
     return docs
 
 
+def cache_budget(doc_count: int) -> int:
+    """The posting cache's size for an index of `doc_count` documents, in document numbers."""
+    return max(CACHE_IDS, PER_DOC * doc_count)
+
+
 def _cost(docs: Docs) -> int:
     """What a cached set holds, in document numbers (4 bytes each)."""
     return docs.bit_length() // 32 + 1 if isinstance(docs, int) else len(docs)

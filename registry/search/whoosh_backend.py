@@ -55,7 +55,7 @@ class _Segment:
             found: Docs = candidates
             if not all(run in t for t in compress(text, seen)):
                 pairs = zip(compress(range(self.n), seen), compress(text, seen), strict=True)
-                found = docsets.dense(docsets.minus(candidates, {d for d, t in pairs if run not in t}, self.n), self.n)
+                found = docsets.minus(candidates, {d for d, t in pairs if run not in t}, self.n)
         else:
             found = docsets.dense({d for d in candidates if run in text[d]}, self.n)
         segments.remember(self.reader, fieldname, run, found, self.budget)
@@ -119,11 +119,7 @@ class _Segment:
             return []
         if k * n < m * m:
             # A broad set is dense: walking the sort order meets its first k before a sort would end.
-            if isinstance(docs, int):
-                member = docsets.bytemap(docs, n).__getitem__
-            else:
-                member = (docs if isinstance(docs, set | frozenset) else set(docs)).__contains__
-            return list(islice(filter(member, self.data.order(sort)), k))
+            return list(islice(filter(docsets.membership(docs, n), self.data.order(sort)), k))
         primary, rank = self.data.primary, self.data.rank
         return heapq.nsmallest(k, docsets.members(docs, n), key=lambda d: (primary(sort, d), rank[d]))
 
@@ -177,7 +173,7 @@ class WhooshBackend:
         if path is None:
             return
         with self.store.open(path).searcher() as searcher:
-            budget = max(segments.CACHE_IDS, segments.PER_DOC * searcher.doc_count_all())
+            budget = segments.cache_budget(searcher.doc_count_all())
             for sub, _offset in searcher.leaf_searchers():
                 segments.warm(sub.reader(), budget, path)
 
@@ -194,7 +190,7 @@ def run(searcher: Any, query: SearchQuery) -> Hits:
     filters = {k: v for k, v in query.filters.items() if k in FACETS}
     limit = query.page * query.per_page
     sort = query.sort if query.sort != "relevance" else ("-expires" if q.empty else "relevance")
-    budget = max(segments.CACHE_IDS, segments.PER_DOC * searcher.doc_count_all())
+    budget = segments.cache_budget(searcher.doc_count_all())
     total = 0
     tallies: dict[str, Counter[str]] = {}
     candidates: list[tuple[tuple[Any, ...], Any, int]] = []  # (key without number, reader, docnum)
