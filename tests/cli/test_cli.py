@@ -154,16 +154,21 @@ def test_unknown_csv_columns_are_reported(runner, tmp_path):
     assert "unknown column 'colour'" in result.output and "required column 'credit_code'" in result.output
 
 
+def _empty_register(session) -> None:  # type: ignore[no-untyped-def]
+    """Delete every row and reset the chain head, as before a restore into a new register."""
+    for table in TABLES_IN_DELETE_ORDER:
+        session.execute(text(f"DELETE FROM {table}"))
+    session.execute(text("UPDATE chain_head SET seq = 0, hash = :h WHERE id = 1"), {"h": "0" * 64})
+    commit(session)
+
+
 def test_export_import_export_is_byte_identical(runner, session, tmp_path):
     assert runner.invoke(args=["keys", "generate"]).exit_code == 0
     seeded = runner.invoke(args=["demo", "seed", "--count", "150"])
     assert seeded.exit_code == 0, seeded.output
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     assert runner.invoke(args=["export", str(first)]).exit_code == 0
-    for table in TABLES_IN_DELETE_ORDER:
-        session.execute(text(f"DELETE FROM {table}"))
-    session.execute(text("UPDATE chain_head SET seq = 0, hash = :h WHERE id = 1"), {"h": "0" * 64})
-    commit(session)
+    _empty_register(session)
     loaded = runner.invoke(args=["import", str(first)])
     assert loaded.exit_code == 0, loaded.output
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
@@ -187,10 +192,7 @@ def test_idempotency_records_survive_a_backup_and_restore(runner, session, clien
     assert client.post(path, json={"type": "suspend"}, headers=headers).status_code == 200
     backup = tmp_path / "backup.jsonl"
     assert runner.invoke(args=["export", str(backup), "--with-api-keys"]).exit_code == 0
-    for table in TABLES_IN_DELETE_ORDER:
-        session.execute(text(f"DELETE FROM {table}"))
-    session.execute(text("UPDATE chain_head SET seq = 0, hash = :h WHERE id = 1"), {"h": "0" * 64})
-    commit(session)
+    _empty_register(session)
     loaded = runner.invoke(args=["import", str(backup)])
     assert loaded.exit_code == 0, loaded.output
     again = client.post(path, json={"type": "suspend"}, headers=headers)
@@ -242,10 +244,7 @@ def test_a_restored_register_finds_holders_by_a_variant_of_their_name(runner, se
     commit(session)
     backup = tmp_path / "backup.jsonl"
     assert runner.invoke(args=["export", str(backup)]).exit_code == 0
-    for table in TABLES_IN_DELETE_ORDER:
-        session.execute(text(f"DELETE FROM {table}"))
-    session.execute(text("UPDATE chain_head SET seq = 0, hash = :h WHERE id = 1"), {"h": "0" * 64})
-    commit(session)
+    _empty_register(session)
     loaded = runner.invoke(args=["import", str(backup)])
     assert loaded.exit_code == 0, loaded.output
     # The legal form spelled out in full: found through the holder's name key, as before the restore.
